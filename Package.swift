@@ -1,0 +1,34 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "dcgan-smiles",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dcgan-smiles", targets: ["dcgan-smiles"]),
+        .library(name: "DCGANEngine", targets: ["DCGANEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // oneDNN 2.x C API from Debian's libdnnl-dev, plus a header-only shim for its macros.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        // Sendable events and commands: the only thing the UI and the engine share.
+        .target(name: "TrainerProtocol"),
+        .target(
+            name: "DCGANEngine",
+            dependencies: ["CDNNL", "TrainerProtocol"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "dcgan-smiles",
+            dependencies: [
+                "DCGANEngine", "TrainerProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DCGANEngineTests", dependencies: ["DCGANEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
