@@ -21,14 +21,22 @@ let package = Package(
             dependencies: ["CDNNL", "TrainerProtocol"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        // CPU, memory and GPU readings from /proc, /sys and NVML; no UI, no engine.
+        .target(name: "SystemMetrics"),
+        // ncursesw, wide-character API.
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses", providers: [.apt(["libncursesw5-dev"])]),
+        // The interactive trainer: widgets on an off-screen screen, drawn through ncurses last.
+        .target(name: "TerminalUI", dependencies: ["TrainerProtocol", "SystemMetrics", "CNcurses"]),
         .executableTarget(
             name: "dcgan-smiles",
             dependencies: [
-                "DCGANEngine", "TrainerProtocol",
+                "DCGANEngine", "TrainerProtocol", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "DCGANEngineTests", dependencies: ["DCGANEngine"]),
+        .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TrainerProtocol"]),
     ],
     swiftLanguageModes: [.v6]
 )

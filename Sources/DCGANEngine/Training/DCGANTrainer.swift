@@ -1,0 +1,149 @@
+/// Losses and discriminator outputs of one training step.
+public struct StepResult: Sendable, Equatable {
+    public var dLoss: Float
+    public var gLoss: Float
+    /// Mean D(x) on the real batch.
+    public var dX: Float
+    /// Mean D(G(z)) on the D step's fake batch (before D's update).
+    public var dGZ: Float
+}
+
+/// The seed's training recipe on oneDNN: a discriminator step on a real and a fake batch, then a
+/// generator step with fresh noise, both with Adam. Lives on one thread (the engine thread).
+public final class DCGANTrainer {
+    public let config: TrainingConfig
+    public let generator: Network
+    public let discriminator: Network
+    public let optimizerG: Adam
+    public let optimizerD: Adam
+    public private(set) var loader: BatchLoader
+    /// Draws the latent noise of every step.
+    public private(set) var noiseRandom: RandomGenerator
+    /// Completed steps.
+    public private(set) var iteration = 0
+    private let context: DNNLContext
+    private var buffers: [Int: StepBuffers] = [:]
+
+    /// Per-batch-size tensors of a step: the real batch, the noise of both steps, dL/dD(·).
+    private final class StepBuffers {
+        let real: Tensor
+        let noiseD: Tensor
+        let noiseG: Tensor
+        let lossGradient: Tensor
+
+        init(generator: Network, discriminator: Network, context: DNNLContext, batch: Int) throws {
+            real = try discriminator.makeInput(batch: batch)
+            noiseD = try generator.makeInput(batch: batch)
+            noiseG = try generator.makeInput(batch: batch)
+            lossGradient = try Tensor(context, dims: [batch, 1, 1, 1])
+        }
+    }
+
+    /// Builds both networks and initialises them from `config.seed`.
+    public init(config: TrainingConfig, context: DNNLContext? = nil) throws {
+        try config.validate()
+        self.config = config
+        let context = try context ?? DNNLContext()
+        self.context = context
+        generator = try Network.generator(context, config: config.model)
+        discriminator = try Network.discriminator(context, config: config.model)
+        optimizerG = Adam(parameterCount: generator.parameterCount, learningRate: config.learningRateG,
+                          beta1: config.beta1, beta2: config.beta2)
+        optimizerD = Adam(parameterCount: discriminator.parameterCount, learningRate: config.learningRateD,
+                          beta1: config.beta1, beta2: config.beta2)
+        // Independent streams from one seed: weights, data set + shuffling, noise.
+        var root = RandomGenerator(seed: config.seed)
+        var initRandom = root.split()
+        var dataRandom = root.split()
+        noiseRandom = root.split()
+        generator.initialize(config.weightInit, random: &initRandom)
+        discriminator.initialize(config.weightInit, random: &initRandom)
+        let dataset = SmileyDataset(count: config.datasetSize, random: &dataRandom)
+        loader = BatchLoader(dataset: dataset, batchSize: config.batchSize, random: dataRandom.split())
+    }
+
+    /// 1-based epoch of the next step.
+    public var epoch: Int { iteration / config.iterationsPerEpoch + 1 }
+
+    public var isFinished: Bool { iteration >= config.totalIterations }
+
+    /// Takes the next batch, draws fresh noise for both steps and trains one step.
+    public func step() throws -> StepResult {
+        let indices = loader.nextBatch()
+        let buffers = try stepBuffers(batch: indices.count)
+        loader.fill(buffers.real.pointer, with: indices)
+        noiseRandom.fillNormal(buffers.noiseD.buffer)
+        noiseRandom.fillNormal(buffers.noiseG.buffer)
+        return try trainStep(real: buffers.real, noiseD: buffers.noiseD, noiseG: buffers.noiseG)
+    }
+
+    /// One step of the seed's recipe on given data (used by `step()` and by the PyTorch fixtures):
+    ///   D step: d_loss = (BCE(D(x), 0.9) + BCE(D(G(z_d)), 0)) / 2, Adam on D;
+    ///   G step: g_loss = BCE(D(G(z_g)), 1), Adam on G.
+    public func trainStep(real: Tensor, noiseD: Tensor, noiseG: Tensor) throws -> StepResult {
+        let batch = real.dims[0]
+        let lossGradient = try stepBuffers(batch: batch).lossGradient
+
+        // D step, real half: gradients into slot 0, scaled by ½ for the average.
+        discriminator.parameters.selectGradientSlot(0)
+        let realOutput = try discriminator.forward(real, training: true)
+        let realLoss = BinaryCrossEntropy.loss(UnsafeBufferPointer(realOutput.buffer), target: config.realLabel)
+        let dX = mean(realOutput)
+        BinaryCrossEntropy.gradient(UnsafeBufferPointer(realOutput.buffer), target: config.realLabel, scale: 0.5,
+                                    into: lossGradient.buffer)
+        discriminator.backward(lossGradient, inputGradient: false, weightGradients: true)
+
+        // D step, fake half: G(z_d) is a constant here (detached), gradients into slot 1.
+        let fakeForD = try generator.forward(noiseD, training: true)
+        discriminator.parameters.selectGradientSlot(1)
+        let fakeOutput = try discriminator.forward(fakeForD, training: true)
+        let fakeLoss = BinaryCrossEntropy.loss(UnsafeBufferPointer(fakeOutput.buffer), target: 0)
+        let dGZ = mean(fakeOutput)
+        BinaryCrossEntropy.gradient(UnsafeBufferPointer(fakeOutput.buffer), target: 0, scale: 0.5,
+                                    into: lossGradient.buffer)
+        discriminator.backward(lossGradient, inputGradient: false, weightGradients: true)
+        optimizerD.update(discriminator.parameters.values,
+                          gradients: [discriminator.parameters.gradient(slot: 0), discriminator.parameters.gradient(slot: 1)])
+
+        // G step: fresh noise, labels 1; D's weight gradients are not needed, only dL/dx.
+        let fakeForG = try generator.forward(noiseG, training: true)
+        let output = try discriminator.forward(fakeForG, training: true)
+        let gLoss = BinaryCrossEntropy.loss(UnsafeBufferPointer(output.buffer), target: 1)
+        BinaryCrossEntropy.gradient(UnsafeBufferPointer(output.buffer), target: 1, scale: 1, into: lossGradient.buffer)
+        guard let imageGradient = discriminator.backward(lossGradient, inputGradient: true, weightGradients: false) else {
+            preconditionFailure("discriminator returned no input gradient")
+        }
+        generator.backward(imageGradient, inputGradient: false, weightGradients: true)
+        optimizerG.update(generator.parameters.values, gradients: [generator.parameters.gradient(slot: 0)])
+
+        iteration += 1
+        return StepResult(dLoss: (realLoss + fakeLoss) / 2, gLoss: gLoss, dX: dX, dGZ: dGZ)
+    }
+
+    /// Images G(z) for a noise batch (N, L, 1, 1): training mode uses batch statistics (and updates
+    /// the running ones, as PyTorch's train mode does); eval mode uses the running statistics.
+    public func generate(noise: Tensor, training: Bool) throws -> [Float] {
+        try generator.forward(noise, training: training).toArray()
+    }
+
+    /// A noise tensor for `batch` samples, filled from `random`.
+    public func makeNoise(batch: Int, random: inout RandomGenerator) throws -> Tensor {
+        let noise = try generator.makeInput(batch: batch)
+        random.fillNormal(noise.buffer)
+        return noise
+    }
+
+    /// An empty tensor of the discriminator's input shape, e.g. for real images.
+    public func makeImageBatch(batch: Int) throws -> Tensor { try discriminator.makeInput(batch: batch) }
+
+    private func stepBuffers(batch: Int) throws -> StepBuffers {
+        if let existing = buffers[batch] { return existing }
+        let made = try StepBuffers(generator: generator, discriminator: discriminator, context: context, batch: batch)
+        buffers[batch] = made
+        return made
+    }
+
+    private func mean(_ tensor: Tensor) -> Float {
+        tensor.buffer.reduce(0, +) / Float(tensor.count)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import XCTest
+@testable import DCGANEngine
+
+/// Reference tensors written by Tests/Reference/make_reference.py (PyTorch) and committed.
+enum Fixtures {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func load(_ name: String) throws -> SafeTensors {
+        try SafeTensors(contentsOf: directory.appendingPathComponent(name).path)
+    }
+}
+
+/// Fails with the worst element (index, actual, expected) when any |a − e| > atol + rtol·|e|.
+func assertClose(_ actual: [Float], _ expected: [Float], rtol: Float = 1e-4, atol: Float = 1e-5,
+                 _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    guard actual.count == expected.count else {
+        XCTFail("\(what): \(actual.count) values, expected \(expected.count)", file: file, line: line)
+        return
+    }
+    var worst: (index: Int, excess: Float)? = nil
+    for i in actual.indices {
+        let allowed = atol + rtol * abs(expected[i])
+        let error = abs(actual[i] - expected[i])
+        if !(error <= allowed) {
+            let excess = error.isNaN ? .infinity : error / allowed
+            if worst == nil || excess > worst!.excess { worst = (i, excess) }
+        }
+    }
+    if let worst {
+        XCTFail("\(what): worst element [\(worst.index)] = \(actual[worst.index]), expected \(expected[worst.index]) "
+                + "(rtol \(rtol), atol \(atol), \(String(format: "%.1f", worst.excess))× the tolerance)", file: file, line: line)
+    }
+}
+
+extension Tensor {
+    /// A plain tensor holding `values`.
+    static func filled(_ context: DNNLContext, dims: [Int], _ values: [Float]) throws -> Tensor {
+        let tensor = try Tensor(context, dims: dims)
+        tensor.copy(from: values)
+        return tensor
+    }
+}
+
+/// Relative L2 error ‖a − e‖ / ‖e‖, for tensors whose elements are individually ill-conditioned.
+func relativeError(_ actual: [Float], _ expected: [Float]) -> Double {
+    precondition(actual.count == expected.count)
+    var difference = 0.0, norm = 0.0
+    for (a, e) in zip(actual, expected) {
+        difference += Double(a - e) * Double(a - e)
+        norm += Double(e) * Double(e)
+    }
+    return (difference / max(norm, .leastNormalMagnitude)).squareRoot()
+}

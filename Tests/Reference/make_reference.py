@@ -1,0 +1,392 @@
+"""PyTorch reference fixtures for the Swift DCGAN engine tests.
+
+Writes three safetensors files under Tests/Fixtures/:
+
+  layers.safetensors  single layers (conv, transposed conv, batch norm,
+                      activations), BCE loss and Adam, forward and backward
+  models.safetensors  the DCGAN generator and discriminator (L=8, F=8, N=4):
+                      initial state, train-mode and eval-mode forward passes
+  train5.safetensors  five full training steps of the seed recipe: inputs,
+                      losses and the final weights and Adam state
+
+Everything runs on the CPU in float32, single-threaded, with
+torch.manual_seed(0) at the start of each section, so the output depends only
+on the PyTorch version (recorded in each file's metadata).
+
+Regenerate from the repository root with
+
+    python3 Tests/Reference/make_reference.py
+
+The safetensors format is written by hand (json + struct), without the
+safetensors package. Conventions: images are NCHW; weights keep PyTorch's
+layouts (Conv2d (out, in, kh, kw), ConvTranspose2d (in, out, kh, kw));
+scalars, and 0-dim tensors such as num_batches_tracked, are stored as shape [1].
+"""
+
+import json
+import struct
+from pathlib import Path
+
+import torch
+from torch import nn
+
+SCRIPT = "Tests/Reference/make_reference.py"
+FIXTURES = Path(__file__).resolve().parent.parent / "Fixtures"
+
+LATENT, FEATURES, BATCH, IMAGE = 8, 8, 4, 64
+LR, BETAS, EPS = 2e-4, (0.5, 0.999), 1e-8
+REAL_LABEL = 0.9
+TRAIN_STEPS = 5
+MODEL_CONFIG = f"L={LATENT} F={FEATURES} N={BATCH} image={IMAGE}x{IMAGE}x3"
+ADAM_CONFIG = f"Adam lr={LR} betas={BETAS} eps={EPS}"
+
+# --------------------------------------------------------------------------
+# safetensors writer
+
+DTYPES = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
+
+
+def write_safetensors(path, tensors, metadata):
+    """Writes `tensors` (name -> tensor) in insertion order, with `metadata`."""
+    header, chunks, offset = {}, [], 0
+    for name, tensor in tensors.items():
+        dtype, numpy_dtype = DTYPES[tensor.dtype]
+        if tensor.dim() == 0:
+            tensor = tensor.reshape(1)
+        data = tensor.detach().contiguous().cpu().numpy().astype(numpy_dtype, copy=False).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(tensor.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        chunks.append(data)
+        offset += len(data)
+    header["__metadata__"] = {"torch": torch.__version__, "script": SCRIPT, **metadata}
+    header_bytes = json.dumps(header).encode("utf-8")
+    header_bytes += b" " * (-len(header_bytes) % 8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(header_bytes)))
+        f.write(header_bytes)
+        for chunk in chunks:
+            f.write(chunk)
+    print(f"wrote {path} ({path.stat().st_size} bytes, {len(tensors)} tensors)")
+    for name, tensor in tensors.items():
+        print(f"  {name} {list(tensor.shape) or [1]} {header[name]['dtype']}")
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+def scalar(value):
+    """A Python number or 0-dim tensor as a shape-[1] float32 tensor."""
+    return torch.as_tensor(value, dtype=torch.float32).detach().reshape(1)
+
+
+def prefixed(prefix, named_tensors):
+    return {f"{prefix}.{name}": tensor for name, tensor in named_tensors}
+
+
+def forward_backward(module, x):
+    """Runs y = module(x) and backpropagates a random dy.
+
+    Returns (x, y, dy, dx); the parameter gradients stay on the module.
+    """
+    x = x.clone().requires_grad_(True)
+    y = module(x)
+    dy = torch.randn_like(y)
+    y.backward(dy)
+    return x, y, dy, x.grad
+
+
+def batch_norms(module):
+    return [m for m in module.modules() if isinstance(m, nn.BatchNorm2d)]
+
+
+def randomise_batch_norm_affine(module):
+    """Moves BatchNorm's weight off 1 and bias off 0 so the affine part matters."""
+    with torch.no_grad():
+        for bn in batch_norms(module):
+            bn.weight.copy_(1 + 0.1 * torch.randn_like(bn.weight))
+            bn.bias.copy_(0.1 * torch.randn_like(bn.bias))
+
+
+# --------------------------------------------------------------------------
+# File 1: single layers, loss and optimizer
+
+
+def conv_case(prefix, layer, x_shape):
+    torch.manual_seed(0)
+    module = layer()
+    x, y, dy, dx = forward_backward(module, torch.randn(x_shape))
+    return {f"{prefix}.x": x, f"{prefix}.weight": module.weight, f"{prefix}.y": y,
+            f"{prefix}.dy": dy, f"{prefix}.dx": dx, f"{prefix}.dweight": module.weight.grad}
+
+
+def batch_norm_case(prefix="bn", channels=5):
+    torch.manual_seed(0)
+    bn = nn.BatchNorm2d(channels, eps=1e-5, momentum=0.1)
+    with torch.no_grad():
+        bn.weight.copy_(1 + 0.1 * torch.randn(channels))
+        bn.bias.copy_(0.1 * torch.randn(channels))
+        bn.running_mean.copy_(0.1 * torch.randn(channels))
+        bn.running_var.copy_(1 + 0.1 * torch.rand(channels))
+    running_mean_in, running_var_in = bn.running_mean.clone(), bn.running_var.clone()
+
+    bn.train()
+    x, y, dy, dx = forward_backward(bn, 2 * torch.randn(4, channels, 3, 3) + 0.5)
+    running_mean_out, running_var_out = bn.running_mean.clone(), bn.running_var.clone()
+
+    bn.eval()
+    with torch.no_grad():
+        bn.running_mean.copy_(running_mean_in)
+        bn.running_var.copy_(running_var_in)
+        y_eval = bn(x)
+
+    return prefixed(prefix, [
+        ("x", x), ("weight", bn.weight), ("bias", bn.bias),
+        ("running_mean_in", running_mean_in), ("running_var_in", running_var_in),
+        ("y", y), ("dy", dy), ("dx", dx), ("dweight", bn.weight.grad), ("dbias", bn.bias.grad),
+        ("running_mean_out", running_mean_out), ("running_var_out", running_var_out),
+        ("y_eval", y_eval),
+    ])
+
+
+def activation_case(prefix, module):
+    torch.manual_seed(0)
+    x, y, dy, dx = forward_backward(module, 2 * torch.randn(2, 3, 4, 4))
+    return prefixed(prefix, [("x", x), ("y", y), ("dy", dy), ("dx", dx)])
+
+
+def bce_case(prefix="bce", n=16):
+    torch.manual_seed(0)
+    p = 0.01 + 0.98 * torch.rand(n)
+    p[0], p[1] = 0.0, 1.0  # log(0) is clamped to -100 by PyTorch
+    target = torch.tensor([0.9, 0.0, 1.0])[torch.randint(0, 3, (n,))]
+    target[0], target[1] = 0.9, 0.0  # both clamped logs contribute
+    p.requires_grad_(True)
+    loss = nn.BCELoss()(p, target)
+    loss.backward()
+    return prefixed(prefix, [("p", p), ("target", target), ("loss", scalar(loss)), ("dp", p.grad)])
+
+
+def adam_case(prefix="adam", n=10, steps=3):
+    torch.manual_seed(0)
+    p0 = torch.randn(n)
+    p = nn.Parameter(p0.clone())
+    optimizer = torch.optim.Adam([p], lr=LR, betas=BETAS, eps=EPS)
+    tensors = {f"{prefix}.p0": p0}
+    for step in range(1, steps + 1):
+        tensors[f"{prefix}.g{step}"] = torch.randn(n)
+        p.grad = tensors[f"{prefix}.g{step}"].clone()
+        optimizer.step()
+        tensors[f"{prefix}.p{step}"] = p.detach().clone()
+    state = optimizer.state[p]
+    tensors[f"{prefix}.exp_avg{steps}"] = state["exp_avg"]
+    tensors[f"{prefix}.exp_avg_sq{steps}"] = state["exp_avg_sq"]
+    return tensors
+
+
+def make_layers():
+    tensors = {
+        **conv_case("conv_s2p1", lambda: nn.Conv2d(3, 5, 4, 2, 1, bias=False), (2, 3, 8, 8)),
+        **conv_case("conv_s1p0", lambda: nn.Conv2d(6, 1, 4, 1, 0, bias=False), (2, 6, 4, 4)),
+        **conv_case("convt_s1p0", lambda: nn.ConvTranspose2d(7, 6, 4, 1, 0, bias=False), (2, 7, 1, 1)),
+        **conv_case("convt_s2p1", lambda: nn.ConvTranspose2d(6, 4, 4, 2, 1, bias=False), (2, 6, 4, 4)),
+        **batch_norm_case(),
+        **activation_case("relu", nn.ReLU()),
+        **activation_case("leaky_relu", nn.LeakyReLU(0.2)),
+        **activation_case("tanh", nn.Tanh()),
+        **activation_case("sigmoid", nn.Sigmoid()),
+        **bce_case(),
+        **adam_case(),
+    }
+    write_safetensors(FIXTURES / "layers.safetensors", tensors, {
+        "conv_s2p1": "Conv2d(3, 5, 4, stride=2, padding=1, bias=False), x (2,3,8,8)",
+        "conv_s1p0": "Conv2d(6, 1, 4, stride=1, padding=0, bias=False), x (2,6,4,4)",
+        "convt_s1p0": "ConvTranspose2d(7, 6, 4, stride=1, padding=0, bias=False), x (2,7,1,1)",
+        "convt_s2p1": "ConvTranspose2d(6, 4, 4, stride=2, padding=1, bias=False), x (2,6,4,4)",
+        "bn": "BatchNorm2d(5, eps=1e-5, momentum=0.1), train forward+backward, then eval on running_*_in",
+        "activations": "relu, leaky_relu (slope 0.2), tanh, sigmoid on x = 2*randn(2,3,4,4)",
+        "bce": "BCELoss(reduction=mean), p[0]=0 with target 0.9, p[1]=1 with target 0",
+        "adam": f"{ADAM_CONFIG}, three steps with gradients g1..g3",
+        "backward": "dy = randn_like(y); dx = x.grad after y.backward(dy)",
+    })
+
+
+# --------------------------------------------------------------------------
+# The seed's DCGAN
+
+
+class Generator(nn.Module):
+    def __init__(self, latent, features):
+        super().__init__()
+        f = features
+        self.net = nn.Sequential(
+            nn.ConvTranspose2d(latent, f * 8, 4, 1, 0, bias=False), nn.BatchNorm2d(f * 8), nn.ReLU(True),
+            nn.ConvTranspose2d(f * 8, f * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 4), nn.ReLU(True),
+            nn.ConvTranspose2d(f * 4, f * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 2), nn.ReLU(True),
+            nn.ConvTranspose2d(f * 2, f, 4, 2, 1, bias=False), nn.BatchNorm2d(f), nn.ReLU(True),
+            nn.ConvTranspose2d(f, 3, 4, 2, 1, bias=False), nn.Tanh(),
+        )
+
+    def forward(self, z):
+        return self.net(z)
+
+
+class Discriminator(nn.Module):
+    def __init__(self, features):
+        super().__init__()
+        f = features
+        self.net = nn.Sequential(
+            nn.Conv2d(3, f, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True),
+            nn.Conv2d(f, f * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 2), nn.LeakyReLU(0.2, True),
+            nn.Conv2d(f * 2, f * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 4), nn.LeakyReLU(0.2, True),
+            nn.Conv2d(f * 4, f * 8, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 8), nn.LeakyReLU(0.2, True),
+            nn.Conv2d(f * 8, 1, 4, 1, 0, bias=False), nn.Sigmoid(),
+        )
+
+    def forward(self, x):
+        return self.net(x).view(-1, 1).squeeze(1)
+
+
+class DCGAN(nn.Module):
+    def __init__(self, latent=LATENT, features=FEATURES):
+        super().__init__()
+        self.generator = Generator(latent, features)
+        self.discriminator = Discriminator(features)
+
+
+def snapshot(prefix, named_tensors):
+    """Copies of `named_tensors` under `prefix.`."""
+    return prefixed(prefix, ((name, t.detach().clone()) for name, t in named_tensors))
+
+
+def state(prefix, module):
+    """The full state dict (parameters and buffers) under `prefix.`."""
+    return snapshot(prefix, module.state_dict().items())
+
+
+def random_images():
+    return torch.rand(BATCH, 3, IMAGE, IMAGE) * 2 - 1
+
+
+def random_latents():
+    return torch.randn(BATCH, LATENT, 1, 1)
+
+
+# --------------------------------------------------------------------------
+# File 2: model forward passes
+
+
+def train_then_eval(prefix, net, x):
+    """Train-mode forward, the running statistics it leaves, then eval-mode forward."""
+    with torch.no_grad():
+        net.train()
+        out = net(x)
+        after = snapshot(f"{prefix}_after", net.named_buffers())
+        net.eval()
+        out_eval = net(x)
+    return out, after, out_eval
+
+
+def make_models():
+    torch.manual_seed(0)
+    model = DCGAN()
+    randomise_batch_norm_affine(model)
+    tensors = state("init", model)
+
+    z = random_latents()
+    g_out, g_after, g_out_eval = train_then_eval("g", model.generator, z)
+    tensors.update({"z": z, "g_out": g_out, **g_after, "g_out_eval": g_out_eval})
+
+    x = random_images()
+    d_out, d_after, d_out_eval = train_then_eval("d", model.discriminator, x)
+    tensors.update({"x": x, "d_out": d_out, **d_after, "d_out_eval": d_out_eval})
+
+    write_safetensors(FIXTURES / "models.safetensors", tensors, {
+        "config": MODEL_CONFIG,
+        "init": "PyTorch default init, then BatchNorm weight = 1+0.1*randn, bias = 0.1*randn",
+        "passes": "g_out/d_out in train mode; *_after = buffers after it; *_out_eval in eval mode",
+    })
+
+
+# --------------------------------------------------------------------------
+# File 3: five training steps
+
+
+def train_step(model, opt_g, opt_d, real, z_d, z_g):
+    """One step of the seed recipe; returns (d_loss, g_loss, d_x, d_g_z)."""
+    G, D, bce = model.generator, model.discriminator, nn.BCELoss()
+
+    opt_d.zero_grad()
+    real_out = D(real)
+    real_loss = bce(real_out, torch.full((BATCH,), REAL_LABEL))
+    fake = G(z_d).detach()
+    fake_out = D(fake)
+    fake_loss = bce(fake_out, torch.zeros(BATCH))
+    d_loss = (real_loss + fake_loss) / 2
+    d_loss.backward()
+    opt_d.step()
+
+    opt_g.zero_grad()
+    out = D(G(z_g))
+    g_loss = bce(out, torch.ones(BATCH))
+    g_loss.backward()
+    opt_g.step()
+
+    return d_loss, g_loss, real_out.mean(), fake_out.mean()
+
+
+def adam_state(prefix, net, optimizer):
+    tensors = {}
+    for name, param in net.named_parameters():
+        for key in ("exp_avg", "exp_avg_sq"):
+            tensors[f"{prefix}.{name}.{key}"] = optimizer.state[param][key].detach().clone()  # a snapshot: Adam updates it in place
+    return tensors
+
+
+def make_train5():
+    torch.manual_seed(0)
+    model = DCGAN()
+    model.train()
+    opt_g = torch.optim.Adam(model.generator.parameters(), lr=LR, betas=BETAS, eps=EPS)
+    opt_d = torch.optim.Adam(model.discriminator.parameters(), lr=LR, betas=BETAS, eps=EPS)
+    tensors = state("init", model)
+
+    for step in range(1, TRAIN_STEPS + 1):
+        real, z_d, z_g = random_images(), random_latents(), random_latents()
+        d_loss, g_loss, d_x, d_g_z = train_step(model, opt_g, opt_d, real, z_d, z_g)
+        if step == 1:
+            # After one step every tensor is still comparable element by element; later steps
+            # amplify float rounding (Adam's first updates are ±lr for any gradient sign).
+            tensors.update(state("after1", model))
+            tensors.update(adam_state("after1.optimizer.generator", model.generator, opt_g))
+            tensors.update(adam_state("after1.optimizer.discriminator", model.discriminator, opt_d))
+        tensors.update(prefixed(f"step{step}", [
+            ("real", real), ("z_d", z_d), ("z_g", z_g),
+            ("d_loss", scalar(d_loss)), ("g_loss", scalar(g_loss)),
+            ("d_x", scalar(d_x)), ("d_g_z", scalar(d_g_z)),
+        ]))
+
+    tensors.update(state("final", model))
+    tensors.update(adam_state("final.optimizer.generator", model.generator, opt_g))
+    tensors.update(adam_state("final.optimizer.discriminator", model.discriminator, opt_d))
+
+    write_safetensors(FIXTURES / "train5.safetensors", tensors, {
+        "config": MODEL_CONFIG,
+        "init": "PyTorch default init",
+        "optimizer": f"{ADAM_CONFIG} for both nets",
+        "loss": f"BCELoss(reduction=mean), real label {REAL_LABEL}, fake label 0, generator target 1",
+        "order": "D(real), G(z_d).detach(), D(fake), D step; G(z_g), D(G(z_g)), G step; all train mode",
+        "steps": str(TRAIN_STEPS),
+    })
+
+
+def main():
+    torch.set_num_threads(1)
+    make_layers()
+    make_models()
+    make_train5()
+
+
+if __name__ == "__main__":
+    main()
