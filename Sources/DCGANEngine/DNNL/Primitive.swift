@@ -49,12 +49,8 @@ final class Primitive {
     }
 }
 
-/// oneDNN's fixed-size dims array from Swift integers.
-func dnnlDims(_ values: [Int]) -> dnnl_dims_t {
-    var dims: dnnl_dims_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    withUnsafeMutableBytes(of: &dims) { raw in
-        let p = raw.bindMemory(to: dnnl_dim_t.self)
-        for (i, v) in values.enumerated() { p[i] = dnnl_dim_t(v) }
-    }
-    return dims
+/// Dims for oneDNN's C API (`const dnnl_dims_t`, an array parameter), padded to DNNL_MAX_NDIMS.
+/// An array, not the imported tuple: `&tuple.0` is only guaranteed to point at one element.
+func dnnlDims(_ values: [Int]) -> [dnnl_dim_t] {
+    values.map { dnnl_dim_t($0) } + Array(repeating: 0, count: max(0, Int(DNNL_MAX_NDIMS) - values.count))
 }

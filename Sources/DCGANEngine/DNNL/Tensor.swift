@@ -19,9 +19,9 @@ public final class Tensor {
         self.dims = dims
         self.count = dims.reduce(1, *)
         var desc = dnnl_memory_desc_t()
-        var dnnlDims = dnnlDims(dims)
+        let dimsArray = dnnlDims(dims)
         let formatTag = tag ?? Tensor.plainTag(rank: dims.count)
-        try dnnlCheck(dnnl_memory_desc_init_by_tag(&desc, Int32(dims.count), &dnnlDims.0, dnnl_f32, formatTag),
+        try dnnlCheck(dnnl_memory_desc_init_by_tag(&desc, Int32(dims.count), dimsArray, dnnl_f32, formatTag),
                       "dnnl_memory_desc_init_by_tag \(dims)")
         var memory: dnnl_memory_t?
         let handle = external.map { UnsafeMutableRawPointer($0) } ?? dcgan_dnnl_memory_allocate()

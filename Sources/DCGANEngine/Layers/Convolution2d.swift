@@ -39,39 +39,39 @@ final class Convolution2d: Layer {
         var srcDesc = inputGradient.desc
         var weightDesc = weight.desc
         var dstDesc = output.desc
-        var strides = dnnlDims([stride, stride])
-        var pad = dnnlDims([padding, padding])
+        let strides = dnnlDims([stride, stride])
+        let pad = dnnlDims([padding, padding])
         let label = "\(kind) \(inputShape)→\(outputShape)"
         switch kind {
         case .convolution:
             forwardPrimitive = try Primitive.make(context, dnnl_convolution_desc_t(), name: "conv fwd \(label)") {
                 dnnl_convolution_forward_desc_init(&$0, dnnl_forward_training, dnnl_convolution_direct, &srcDesc,
-                                                   &weightDesc, nil, &dstDesc, &strides.0, &pad.0, &pad.0)
+                                                   &weightDesc, nil, &dstDesc, strides, pad, pad)
             }
             backwardDataPrimitive = try Primitive.make(context, dnnl_convolution_desc_t(), hint: forwardPrimitive,
                                                        name: "conv bwd data \(label)") {
                 dnnl_convolution_backward_data_desc_init(&$0, dnnl_convolution_direct, &srcDesc, &weightDesc,
-                                                         &dstDesc, &strides.0, &pad.0, &pad.0)
+                                                         &dstDesc, strides, pad, pad)
             }
             backwardWeightsPrimitive = try Primitive.make(context, dnnl_convolution_desc_t(), hint: forwardPrimitive,
                                                           name: "conv bwd weights \(label)") {
                 dnnl_convolution_backward_weights_desc_init(&$0, dnnl_convolution_direct, &srcDesc, &weightDesc,
-                                                            nil, &dstDesc, &strides.0, &pad.0, &pad.0)
+                                                            nil, &dstDesc, strides, pad, pad)
             }
         case .transposed:
             forwardPrimitive = try Primitive.make(context, dnnl_deconvolution_desc_t(), name: "deconv fwd \(label)") {
                 dnnl_deconvolution_forward_desc_init(&$0, dnnl_forward_training, dnnl_deconvolution_direct, &srcDesc,
-                                                     &weightDesc, nil, &dstDesc, &strides.0, &pad.0, &pad.0)
+                                                     &weightDesc, nil, &dstDesc, strides, pad, pad)
             }
             backwardDataPrimitive = try Primitive.make(context, dnnl_deconvolution_desc_t(), hint: forwardPrimitive,
                                                        name: "deconv bwd data \(label)") {
                 dnnl_deconvolution_backward_data_desc_init(&$0, dnnl_deconvolution_direct, &srcDesc, &weightDesc,
-                                                           &dstDesc, &strides.0, &pad.0, &pad.0)
+                                                           &dstDesc, strides, pad, pad)
             }
             backwardWeightsPrimitive = try Primitive.make(context, dnnl_deconvolution_desc_t(), hint: forwardPrimitive,
                                                           name: "deconv bwd weights \(label)") {
                 dnnl_deconvolution_backward_weights_desc_init(&$0, dnnl_deconvolution_direct, &srcDesc, &weightDesc,
-                                                              nil, &dstDesc, &strides.0, &pad.0, &pad.0)
+                                                              nil, &dstDesc, strides, pad, pad)
             }
         }
     }

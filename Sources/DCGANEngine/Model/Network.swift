@@ -192,3 +192,19 @@ final class NetworkGraph {
         return gradient
     }
 }
+
+extension Network {
+    /// Runs `body` and then puts the BatchNorm running statistics back as they were, so that a
+    /// look at the network in training mode (a preview) leaves no trace in its state.
+    public func preservingStatistics<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = statistics.mapValues { ($0.runningMean.toArray(), $0.runningVariance.toArray(), $0.batchesTracked) }
+        defer {
+            for (index, (mean, variance, tracked)) in saved {
+                statistics[index]!.runningMean.copy(from: mean)
+                statistics[index]!.runningVariance.copy(from: variance)
+                statistics[index]!.batchesTracked = tracked
+            }
+        }
+        return try body()
+    }
+}

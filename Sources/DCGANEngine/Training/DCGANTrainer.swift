@@ -6,6 +6,8 @@ public struct StepResult: Sendable, Equatable {
     public var dX: Float
     /// Mean D(G(z)) on the D step's fake batch (before D's update).
     public var dGZ: Float
+    /// Images in this step's real batch (the last batch of an epoch may be partial).
+    public var batchSize: Int
 }
 
 /// The seed's training recipe on oneDNN: a discriminator step on a real and a fake batch, then a
@@ -117,7 +119,7 @@ public final class DCGANTrainer {
         optimizerG.update(generator.parameters.values, gradients: [generator.parameters.gradient(slot: 0)])
 
         iteration += 1
-        return StepResult(dLoss: (realLoss + fakeLoss) / 2, gLoss: gLoss, dX: dX, dGZ: dGZ)
+        return StepResult(dLoss: (realLoss + fakeLoss) / 2, gLoss: gLoss, dX: dX, dGZ: dGZ, batchSize: batch)
     }
 
     /// Images G(z) for a noise batch (N, L, 1, 1): training mode uses batch statistics (and updates

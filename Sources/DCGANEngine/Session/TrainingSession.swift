@@ -1,0 +1,55 @@
+import Foundation
+import Synchronization
+import TrainerProtocol
+
+/// Runs a `DCGANTrainer` on a dedicated thread (never the cooperative pool: a step is seconds of
+/// blocking compute) and speaks `TrainerProtocol`: events out through an AsyncStream, commands in
+/// through a mutex-guarded queue applied at step boundaries, each acknowledged with `.commandApplied`.
+public final class TrainingSession: TrainingController {
+    public let events: AsyncStream<TrainingEvent>
+    private let continuation: AsyncStream<TrainingEvent>.Continuation
+    private let commands = Mutex<[TrainingCommand]>([])
+    private let started = Atomic<Bool>(false)
+    private let config: TrainingConfig
+    private let options: SessionOptions
+
+    /// Validates the configuration now, so that bad values fail before any thread starts.
+    public init(config: TrainingConfig, options: SessionOptions) throws {
+        try config.validate()
+        self.config = config
+        self.options = options
+        (events, continuation) = AsyncStream.makeStream(of: TrainingEvent.self, bufferingPolicy: .unbounded)
+    }
+
+    public func send(_ command: TrainingCommand) {
+        commands.withLock { $0.append(command) }
+    }
+
+    /// Starts the engine thread (once).
+    public func start() {
+        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let config = config, options = options, continuation = continuation
+        let commands = CommandInbox(session: self)
+        let thread = Thread {
+            let loop = EngineLoop(config: config, options: options, emit: { continuation.yield($0) }, inbox: commands)
+            loop.run()
+            continuation.finish()
+        }
+        thread.name = "dcgan-engine"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    fileprivate func takeCommands() -> [TrainingCommand] {
+        commands.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+    }
+}
+
+/// The engine thread's read end of the command queue.
+struct CommandInbox: Sendable {
+    fileprivate let session: TrainingSession
+    func take() -> [TrainingCommand] { session.takeCommands() }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `train --headless`: 20 JSON step lines plus a summary at the seed's full size; bad flags exit 2.
+set -euo pipefail
+bin=$1
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+"$bin" train --headless --iterations 20 --seed 1 --run-dir "$work/run" >"$work/out.jsonl" 2>"$work/err.txt"
+python3 - "$work/out.jsonl" <<'PY'
+import json, math, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+steps, summary = lines[:-1], lines[-1]
+assert len(steps) == 20, f"{len(steps)} step lines"
+assert [s["iteration"] for s in steps] == list(range(1, 21))
+for s in steps:
+    assert set(s) == {"epoch", "iteration", "d_loss", "g_loss", "d_x", "d_g_z", "lr_g", "lr_d", "images_per_s"}, s
+    assert s["epoch"] == 1 and math.isfinite(s["d_loss"]) and math.isfinite(s["g_loss"]) and s["lr_g"] == 0.0002
+assert summary["summary"]["iterations"] == 20 and summary["summary"]["state"] == "finished", summary
+PY
+[ ! -s "$work/err.txt" ] || { echo "stderr not empty when not a terminal:"; cat "$work/err.txt"; exit 1; }
+
+# The same seed and threads give the same losses.
+"$bin" train --headless --iterations 3 --seed 1 --feature-maps 8 --threads 1 --run-dir "$work/a" | head -3 | cut -d, -f3-4 >"$work/a.txt"
+"$bin" train --headless --iterations 3 --seed 1 --feature-maps 8 --threads 1 --run-dir "$work/b" | head -3 | cut -d, -f3-4 >"$work/b.txt"
+cmp -s "$work/a.txt" "$work/b.txt" || { echo "same seed, different losses"; exit 1; }
+
+for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--bogus" "--epochs 0"; do
+  set +e
+  "$bin" train --headless $args >"$work/out" 2>"$work/err"
+  rc=$?
+  set -e
+  [ "$rc" -eq 2 ] || { echo "train $args: exit $rc, expected 2"; exit 1; }
+  [ "$(wc -l <"$work/err")" -eq 1 ] || { echo "train $args: error is not one line:"; cat "$work/err"; exit 1; }
+  [ ! -s "$work/out" ] || { echo "train $args: printed to stdout"; exit 1; }
+done
