@@ -18,11 +18,11 @@ public final class DCGANTrainer {
     public let discriminator: Network
     public let optimizerG: Adam
     public let optimizerD: Adam
-    public private(set) var loader: BatchLoader
+    public internal(set) var loader: BatchLoader
     /// Draws the latent noise of every step.
-    public private(set) var noiseRandom: RandomGenerator
+    public internal(set) var noiseRandom: RandomGenerator
     /// Completed steps.
-    public private(set) var iteration = 0
+    public internal(set) var iteration = 0
     private let context: DNNLContext
     private var buffers: [Int: StepBuffers] = [:]
 
