@@ -14,11 +14,13 @@ let package = Package(
     targets: [
         // oneDNN 2.x C API from Debian's libdnnl-dev, plus a header-only shim for its macros.
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        // libpng's simplified API, for PNG grids and data set images.
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
         // Sendable events and commands: the only thing the UI and the engine share.
         .target(name: "TrainerProtocol"),
         .target(
             name: "DCGANEngine",
-            dependencies: ["CDNNL", "TrainerProtocol"],
+            dependencies: ["CDNNL", "CPNG", "TrainerProtocol"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // CPU, memory and GPU readings from /proc, /sys and NVML; no UI, no engine.

@@ -8,7 +8,7 @@ struct DCGANSmiles: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dcgan-smiles",
         abstract: "Train a DCGAN to draw 64×64 smiley faces, live in the terminal.",
-        subcommands: [Train.self],
+        subcommands: [Train.self, Sample.self, DatasetCommand.self, Inspect.self],
         defaultSubcommand: nil
     )
 
@@ -22,6 +22,9 @@ struct DCGANSmiles: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let failure as CommandFailure {
+            printError("dcgan-smiles: \(failure.description)")
+            Glibc.exit(1)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"

@@ -5,29 +5,30 @@ import TrainerProtocol
 
 extension WeightInit: ExpressibleByArgument {}
 
-/// The recipe's knobs, shared by every command that trains.
+/// The recipe's knobs, shared by every command that trains. Optional so that a resumed run can
+/// tell a flag given from a default: the checkpoint's configuration wins unless told otherwise.
 struct RecipeOptions: ParsableArguments {
-    @Option(help: "Epochs over the 2000-image data set (the seed's 300).")
-    var epochs = 300
+    @Option(help: "Epochs over the 2000-image data set (default: 300, the seed's).")
+    var epochs: Int?
     @Option(help: "Stop after this many steps (overrides --epochs when smaller).")
     var iterations: Int?
-    @Option(help: "Images per batch.")
-    var batchSize = 64
-    @Option(help: "Learning rate of both networks (Adam).")
+    @Option(help: "Images per batch (default: 64).")
+    var batchSize: Int?
+    @Option(help: "Learning rate of both networks (Adam, default: 2e-4).")
     var lr: Float?
-    @Option(help: "Learning rate of the generator (default 2e-4).")
+    @Option(help: "Learning rate of the generator.")
     var lrG: Float?
-    @Option(help: "Learning rate of the discriminator (default 2e-4).")
+    @Option(help: "Learning rate of the discriminator.")
     var lrD: Float?
-    @Option(help: "Seed of every random choice: the same seed and thread count give the same run.")
-    var seed: UInt64 = 0
-    @Option(name: .customLong("init"), help: "Weight initialisation: pytorch (the seed's) or dcgan (N(0, 0.02)).")
-    var initialization: WeightInit = .pytorch
-    @Option(help: "Latent size of the generator's noise.")
-    var latentSize = 100
-    @Option(help: "Feature maps of the first/last convolution (the width of both networks).")
-    var featureMaps = 64
-    @Option(help: "oneDNN (OpenMP) threads; default: all cores.")
+    @Option(help: "Seed of every random choice: the same seed and thread count give the same run (default: 0).")
+    var seed: UInt64?
+    @Option(name: .customLong("init"), help: "Weight initialisation: pytorch (the seed's, default) or dcgan (N(0, 0.02)).")
+    var initialization: WeightInit?
+    @Option(help: "Latent size of the generator's noise (default: 100).")
+    var latentSize: Int?
+    @Option(help: "Feature maps of the first/last convolution: the width of both networks (default: 64).")
+    var featureMaps: Int?
+    @Option(help: "oneDNN (OpenMP) threads (default: all cores).")
     var threads: Int?
 
     func validate() throws {
@@ -36,17 +37,25 @@ struct RecipeOptions: ParsableArguments {
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
 
-    func makeConfig() -> TrainingConfig {
-        var config = TrainingConfig()
-        config.epochs = epochs
-        config.iterations = iterations
-        config.batchSize = batchSize
+    func makeConfig(base: TrainingConfig = TrainingConfig()) -> TrainingConfig {
+        var config = base
+        config.epochs = epochs ?? config.epochs
+        config.iterations = iterations ?? config.iterations
+        config.batchSize = batchSize ?? config.batchSize
         config.learningRateG = lrG ?? lr ?? config.learningRateG
         config.learningRateD = lrD ?? lr ?? config.learningRateD
-        config.seed = seed
-        config.weightInit = initialization
-        config.model = ModelConfig(latentSize: latentSize, featureMaps: featureMaps)
+        config.seed = seed ?? config.seed
+        config.weightInit = initialization ?? config.weightInit
+        config.model = ModelConfig(latentSize: latentSize ?? config.model.latentSize,
+                                   featureMaps: featureMaps ?? config.model.featureMaps)
         return config
+    }
+
+    /// Flags that define a run and cannot change when it resumes.
+    var fixedByCheckpoint: [String] {
+        [("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
+         ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
+         ("--lr", lr != nil || lrG != nil || lrD != nil)].filter(\.1).map(\.0)
     }
 }
 
@@ -61,9 +70,20 @@ struct Train: AsyncParsableCommand {
     var runDir: String?
     @Option(help: "Send a preview of generated faces every this many steps.")
     var previewEvery = 25
+    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it).")
+    var resume: String?
+    @Option(help: "Also write last.safetensors every this many steps (default: only at the end of each epoch).")
+    var saveEvery = 0
+    @Option(help: "Manual step-<n>.safetensors checkpoints kept in the run directory (0: all).")
+    var keep = 10
 
     func validate() throws {
         if previewEvery < 0 { throw ValidationError("--preview-every must be 0 or more, got \(previewEvery)") }
+        if saveEvery < 0 { throw ValidationError("--save-every must be 0 or more, got \(saveEvery)") }
+        if keep < 0 { throw ValidationError("--keep must be 0 or more, got \(keep)") }
+        if resume != nil, let flag = recipe.fixedByCheckpoint.first {
+            throw ValidationError("\(flag) cannot change when resuming: the checkpoint's configuration is used")
+        }
     }
 
     func run() async throws {
@@ -71,12 +91,22 @@ struct Train: AsyncParsableCommand {
         options.threads = recipe.threads
         options.previewEvery = previewEvery
         options.runDirectory = runDir ?? Self.defaultRunDirectory()
+        options.saveEvery = saveEvery
+        options.keep = keep
+        let source: TrainerSource
+        if let resume {
+            let file: CheckpointFile
+            do { file = try CheckpointFile(path: resume) } catch { throw CommandFailure("\(error)") }
+            source = .resume(file, epochs: recipe.epochs, iterations: recipe.iterations)
+        } else {
+            source = .fresh(recipe.makeConfig())
+        }
+        let session: TrainingSession
+        do { session = try TrainingSession(source: source, options: options) } catch { throw CommandFailure("\(error)") }
         if headless {
-            options.previewEvery = 0
-            let session = try TrainingSession(config: recipe.makeConfig(), options: options)
             throw ExitCode(await HeadlessPrinter.run(session))
         }
-        throw ExitCode(await InteractiveTrainer.run(config: recipe.makeConfig(), options: options))
+        throw ExitCode(await InteractiveTrainer.run(session: session))
     }
 
     static func defaultRunDirectory() -> String {

@@ -381,11 +381,67 @@ def make_train5():
     })
 
 
+# --------------------------------------------------------------------------
+# File 4: checkpoint interop in both directions (needs `pip install safetensors`)
+
+SWIFT_CHECKPOINT = FIXTURES / "swift_checkpoint.safetensors"
+PYTORCH_CHECKPOINT = FIXTURES / "pytorch_checkpoint.safetensors"
+# How swift_checkpoint.safetensors was made (commit the result when the format changes):
+SWIFT_CHECKPOINT_COMMAND = ("dcgan-smiles train --headless --iterations 3 --latent-size 8 --feature-maps 8 "
+                            "--batch-size 4 --seed 21 --run-dir RUN; cp RUN/last.safetensors " + str(SWIFT_CHECKPOINT))
+
+
+def load_seed_module(path):
+    """What a PyTorch user does with our checkpoint: keep the module's keys, load strictly."""
+    from safetensors.torch import load_file
+    state_dict = load_file(str(path))
+    model = DCGAN()
+    model.load_state_dict({k: v for k, v in state_dict.items() if k.startswith(("generator.", "discriminator."))})
+    return model
+
+
+def make_interop():
+    from safetensors.torch import save_file
+    torch.manual_seed(0)
+    tensors = {}
+
+    # Ours → PyTorch: the seed's module loads the Swift-written file; its eval-mode generator output
+    # on fixed noise is what the Swift test must reproduce from the same file.
+    if not SWIFT_CHECKPOINT.exists():
+        raise SystemExit(f"missing {SWIFT_CHECKPOINT}; make it with: {SWIFT_CHECKPOINT_COMMAND}")
+    model = load_seed_module(SWIFT_CHECKPOINT).eval()
+    z = random_latents()
+    with torch.no_grad():
+        tensors.update({"swift.z": z, "swift.g_out_eval": model.generator(z)})
+
+    # PyTorch → ours: a PyTorch-trained module (three steps, so the running statistics are not
+    # trivial) saved with safetensors.torch.save_file, as a user would.
+    model = DCGAN().train()
+    opt_g = torch.optim.Adam(model.generator.parameters(), lr=LR, betas=BETAS, eps=EPS)
+    opt_d = torch.optim.Adam(model.discriminator.parameters(), lr=LR, betas=BETAS, eps=EPS)
+    for _ in range(3):
+        train_step(model, opt_g, opt_d, random_images(), random_latents(), random_latents())
+    save_file(model.state_dict(), str(PYTORCH_CHECKPOINT))
+    print(f"wrote {PYTORCH_CHECKPOINT}")
+    model.eval()
+    z = random_latents()
+    with torch.no_grad():
+        tensors.update({"pytorch.z": z, "pytorch.g_out_eval": model.generator(z),
+                        "pytorch.g_out_train": model.generator.train()(z)})
+
+    write_safetensors(FIXTURES / "interop.safetensors", tensors, {
+        "config": MODEL_CONFIG,
+        "swift": "seed DCGAN module loaded from swift_checkpoint.safetensors (strict), generator in eval mode on swift.z",
+        "pytorch": "3 PyTorch training steps, state_dict saved to pytorch_checkpoint.safetensors; generator eval/train on pytorch.z",
+    })
+
+
 def main():
     torch.set_num_threads(1)
     make_layers()
     make_models()
     make_train5()
+    make_interop()
 
 
 if __name__ == "__main__":

@@ -22,6 +22,17 @@ public struct BatchLoader: Sendable {
     /// True when the next batch starts a new epoch.
     public var atEpochStart: Bool { position >= order.count }
 
+    /// Puts the loader back where a checkpoint left it; refuses an order that is not a permutation.
+    public mutating func restore(random: RandomGenerator, order: [Int], position: Int) throws(ConfigError) {
+        guard order.count == dataset.count, Set(order).count == order.count, order.allSatisfy({ (0..<dataset.count).contains($0) }) else {
+            throw ConfigError("data order is not a permutation of the \(dataset.count) images")
+        }
+        guard (0...order.count).contains(position) else { throw ConfigError("data position \(position) out of range") }
+        self.random = random
+        self.order = order
+        self.position = position
+    }
+
     /// The indices of the next batch (reshuffling first when the epoch is over).
     public mutating func nextBatch() -> ArraySlice<Int> {
         if position >= order.count {

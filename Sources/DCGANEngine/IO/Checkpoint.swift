@@ -1,8 +1,11 @@
 import Foundation
 
-/// A training checkpoint as safetensors: both networks under the seed's module names
-/// (`generator.net.0.weight`, …, loadable by PyTorch's `load_state_dict`), Adam's moments under
-/// `optimizer.<net>.<name>.exp_avg[_sq]`, and the run state in `__metadata__`.
+/// A training checkpoint as safetensors:
+/// - `generator.net.*` and `discriminator.net.*`: the seed's `DCGAN` module state dict (parameters
+///   and BatchNorm buffers), so PyTorch's `load_state_dict` reads it and a PyTorch file reads here;
+/// - `optimizer.<net>.<param>.exp_avg[_sq]` and `optimizer.<net>.step`: Adam's state;
+/// - `trainer.*`: the random generators' states and the epoch's data order;
+/// - `__metadata__`: format version, iteration, epoch, learning rates, the run's configuration.
 public enum Checkpoint {
     public static let formatVersion = "1"
 
@@ -21,12 +24,16 @@ public enum Checkpoint {
             }
             writer.add("optimizer.\(network.name).step", shape: [], int64s: [Int64(optimizer.step)])
         }
+        writer.add("trainer.noise_random", shape: [4], int64s: words(trainer.noiseRandom))
+        writer.add("trainer.data_random", shape: [4], int64s: words(trainer.loader.random))
+        writer.add("trainer.data_order", shape: [trainer.loader.order.count], int64s: trainer.loader.order.map(Int64.init))
         let config = try JSONEncoder().encode(trainer.config)
         writer.metadata = [
             "format": "dcgan-smiles",
             "format_version": formatVersion,
             "iteration": String(trainer.iteration),
             "epoch": String(trainer.epoch),
+            "data_position": String(trainer.loader.position),
             "lr_g": String(trainer.optimizerG.learningRate),
             "lr_d": String(trainer.optimizerD.learningRate),
             "config": String(decoding: config, as: UTF8.self),
@@ -37,5 +44,143 @@ public enum Checkpoint {
     /// Serialises and writes atomically; the previous file at `path` survives any failure.
     public static func save(_ trainer: DCGANTrainer, to path: String) throws {
         try AtomicFile.write(try serialize(trainer), to: path)
+    }
+
+    private static func words(_ random: RandomGenerator) -> [Int64] {
+        let s = random.state
+        return [s.0, s.1, s.2, s.3].map { Int64(bitPattern: $0) }
+    }
+
+    static func random(_ words: [Int64]) -> RandomGenerator? {
+        guard words.count == 4 else { return nil }
+        let w = words.map { UInt64(bitPattern: $0) }
+        guard w.contains(where: { $0 != 0 }) else { return nil } // xoshiro's one invalid state
+        return RandomGenerator(state: (w[0], w[1], w[2], w[3]))
+    }
+}
+
+/// An error about one checkpoint file, printed as one line: "<path>: <problem>".
+public struct CheckpointError: Error, CustomStringConvertible {
+    public let path: String
+    public let problem: String
+    public var description: String { "\(path): \(problem)" }
+}
+
+/// A checkpoint file read and checked: its tensors, the architecture its shapes imply, and (for
+/// files this program wrote) the run state. PyTorch-made files have the model tensors only.
+public struct CheckpointFile: Sendable {
+    public let path: String
+    public let tensors: SafeTensors
+    public let model: ModelConfig
+    /// The run's configuration, when the file carries one (ours do).
+    public let config: TrainingConfig?
+    public let iteration: Int?
+    public let learningRates: (generator: Float, discriminator: Float)?
+    public var hasTrainingState: Bool { config != nil && tensors.entries["trainer.data_order"] != nil }
+
+    public init(path: String) throws(CheckpointError) {
+        self.path = path
+        func fail(_ problem: String) -> CheckpointError { CheckpointError(path: path, problem: problem) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw fail("no such file") }
+        guard !isDirectory.boolValue else { throw fail("is a directory") }
+        do { tensors = try SafeTensors(contentsOf: path) } catch { throw fail("\(error)") }
+        // The architecture follows from the shapes: generator.net.0.weight is (latent, 8·width, 4, 4)
+        // and generator.net.12.weight is (width, channels, 4, 4).
+        guard let first = tensors.entries["generator.net.0.weight"], let last = tensors.entries["generator.net.12.weight"] else {
+            throw fail("missing tensor generator.net.0.weight or generator.net.12.weight: not a dcgan-smiles checkpoint")
+        }
+        guard first.shape.count == 4, last.shape.count == 4, first.shape[1] % 8 == 0, first.shape[1] > 0,
+              last.shape[0] * 8 == first.shape[1] else {
+            throw fail("generator.net.0.weight \(first.shape) and generator.net.12.weight \(last.shape) do not describe this DCGAN")
+        }
+        model = ModelConfig(latentSize: first.shape[0], featureMaps: first.shape[1] / 8, imageChannels: last.shape[1])
+        if let json = tensors.metadata["config"] {
+            do { config = try JSONDecoder().decode(TrainingConfig.self, from: Data(json.utf8)) } catch {
+                throw fail("__metadata__ config is not a valid configuration")
+            }
+            guard config?.model == model else { throw fail("__metadata__ config disagrees with the tensor shapes") }
+        } else {
+            config = nil
+        }
+        iteration = tensors.metadata["iteration"].flatMap { Int($0) }
+        if let g = tensors.metadata["lr_g"].flatMap({ Float($0) }), let d = tensors.metadata["lr_d"].flatMap({ Float($0) }) {
+            learningRates = (g, d)
+        } else {
+            learningRates = nil
+        }
+    }
+
+    /// Loads both networks' weights and buffers (checking every tensor first: nothing changes on error).
+    public func loadModels(generator: Network, discriminator: Network) throws(CheckpointError) {
+        do {
+            try generator.load(from: tensors, prefix: "generator.")
+            try discriminator.load(from: tensors, prefix: "discriminator.")
+        } catch { throw CheckpointError(path: path, problem: "\(error)") }
+    }
+
+    /// Loads only the generator (sampling).
+    public func loadGenerator(_ generator: Network) throws(CheckpointError) {
+        do { try generator.load(from: tensors, prefix: "generator.") } catch {
+            throw CheckpointError(path: path, problem: "\(error)")
+        }
+    }
+}
+
+extension DCGANTrainer {
+    /// A trainer that continues exactly where `checkpoint` stopped: weights, buffers, Adam state,
+    /// learning rates, random generators and data order. `epochs` / `iterations` may extend the run.
+    public convenience init(resuming checkpoint: CheckpointFile, epochs: Int? = nil, iterations: Int?? = nil) throws {
+        guard var config = checkpoint.config, checkpoint.hasTrainingState else {
+            throw CheckpointError(path: checkpoint.path, problem: "no training state (model weights only): it can be sampled, not resumed")
+        }
+        if let epochs { config.epochs = epochs }
+        if let iterations { config.iterations = iterations }
+        try self.init(config: config)
+        try restore(from: checkpoint)
+    }
+
+    private func restore(from checkpoint: CheckpointFile) throws {
+        func fail(_ problem: String) -> CheckpointError { CheckpointError(path: checkpoint.path, problem: problem) }
+        let file = checkpoint.tensors
+        // Read and check everything before changing anything.
+        var moments: [(Adam, [Float], [Float], Int)] = []
+        do {
+            for (network, optimizer) in [(generator, optimizerG), (discriminator, optimizerD)] {
+                var average: [Float] = [], squared: [Float] = []
+                for info in network.parameters.parameters {
+                    for (suffix, destination) in [("exp_avg", 0), ("exp_avg_sq", 1)] {
+                        let name = "optimizer.\(network.name).\(info.name).\(suffix)"
+                        guard try file.entry(name).shape == info.shape else { throw fail("tensor \(name): wrong shape") }
+                        if destination == 0 { average += try file.floats(name) } else { squared += try file.floats(name) }
+                    }
+                }
+                let step = try file.int64s("optimizer.\(network.name).step")
+                guard step.count == 1, step[0] >= 0 else { throw fail("optimizer.\(network.name).step is not a step count") }
+                moments.append((optimizer, average, squared, Int(step[0])))
+            }
+        } catch let error as CheckpointError { throw error } catch { throw fail("\(error)") }
+        guard let noise = Checkpoint.random((try? file.int64s("trainer.noise_random")) ?? []),
+              let data = Checkpoint.random((try? file.int64s("trainer.data_random")) ?? []),
+              let order = try? file.int64s("trainer.data_order").map({ Int($0) }),
+              let position = file.metadata["data_position"].flatMap({ Int($0) }),
+              let iteration = checkpoint.iteration, iteration >= 0,
+              let rates = checkpoint.learningRates, rates.generator > 0, rates.discriminator > 0 else {
+            throw fail("training state is missing or malformed")
+        }
+        var loader = self.loader
+        do { try loader.restore(random: data, order: order, position: position) } catch { throw fail("\(error)") }
+
+        try checkpoint.loadModels(generator: generator, discriminator: discriminator)
+        for (optimizer, average, squared, step) in moments {
+            _ = optimizer.exponentialAverage.update(fromContentsOf: average)
+            _ = optimizer.exponentialAverageSquared.update(fromContentsOf: squared)
+            optimizer.restore(step: step)
+        }
+        optimizerG.learningRate = rates.generator
+        optimizerD.learningRate = rates.discriminator
+        self.loader = loader
+        noiseRandom = noise
+        self.iteration = iteration
     }
 }

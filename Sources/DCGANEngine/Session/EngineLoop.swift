@@ -4,8 +4,12 @@ import TrainerProtocol
 /// The body of the engine thread: trains step by step, applies commands between steps, and
 /// reports everything as events. All engine objects live and die on this thread.
 final class EngineLoop {
+    private let source: TrainerSource
     private let config: TrainingConfig
     private let options: SessionOptions
+    private var runDirectory: RunDirectory?
+    /// Sum and count of this epoch's g_loss, for `best.safetensors`.
+    private var epochGeneratorLoss: (sum: Float, count: Int) = (0, 0)
     private let emit: (TrainingEvent) -> Void
     private let inbox: CommandInbox
     private var state = RunState.running
@@ -17,8 +21,13 @@ final class EngineLoop {
     private var last: StepResult?
     private var trainingSeconds = 0.0
     private var imagesSeen = 0
+    /// Set at the first non-finite loss, for good: from then on nothing is saved automatically,
+    /// so `last` and `best` keep the last good weights.
+    private var diverged = false
 
-    init(config: TrainingConfig, options: SessionOptions, emit: @escaping (TrainingEvent) -> Void, inbox: CommandInbox) {
+    init(source: TrainerSource, options: SessionOptions, emit: @escaping (TrainingEvent) -> Void, inbox: CommandInbox) {
+        self.source = source
+        let config = source.config
         self.config = config
         self.options = options
         self.emit = emit
@@ -31,7 +40,15 @@ final class EngineLoop {
     func run() {
         do {
             if let threads = options.threads { DNNLContext.setThreads(threads) }
-            trainer = try DCGANTrainer(config: config)
+            switch source {
+            case .fresh:
+                trainer = try DCGANTrainer(config: config)
+            case let .resume(file, epochs, iterations):
+                trainer = try DCGANTrainer(resuming: file, epochs: epochs, iterations: iterations)
+            }
+            if options.writeRunFiles {
+                runDirectory = try RunDirectory(path: options.runDirectory, keep: options.keep)
+            }
             previewNoise = try trainer.makeNoise(batch: options.previewCount, random: &previewRandom)
         } catch {
             emit(.error("cannot start training: \(error)"))
@@ -51,7 +68,11 @@ final class EngineLoop {
             applyCommands()
             if stopRequested { break }
             if trainer.isFinished {
-                if state != .finished { setState(.finished) }
+                if state != .finished {
+                    // The last step's weights, unless an epoch end has just written them.
+                    if trainer.iteration % config.iterationsPerEpoch != 0 { save("last") { try $0.saveLast(self.trainer) } }
+                    setState(.finished)
+                }
                 if !options.waitForStopAfterFinishing { break }
                 Thread.sleep(forTimeInterval: 0.02)
                 continue
@@ -85,14 +106,47 @@ final class EngineLoop {
                                   dX: result.dX, dGZ: result.dGZ, lrG: trainer.optimizerG.learningRate,
                                   lrD: trainer.optimizerD.learningRate, imagesPerSecond: Double(result.batchSize) / max(seconds, 1e-9))
         emit(.step(metrics))
+        if let runDirectory {
+            do { try runDirectory.log(metrics) } catch { emit(.warning("metrics not written: \(error)")) }
+        }
         if !metrics.isFinite {
             // Nothing is saved from here on unless asked: the weights are no longer trustworthy.
+            diverged = true
             emit(.warning("loss is \(result.dLoss.isFinite ? result.gLoss : result.dLoss) at step \(trainer.iteration): training diverged and is paused"))
             setState(.diverged)
             return
         }
-        if trainer.epoch != epochBefore { emit(.epochEnded(epoch: epochBefore, iteration: trainer.iteration)) }
+        epochGeneratorLoss = (epochGeneratorLoss.sum + result.gLoss, epochGeneratorLoss.count + 1)
+        if trainer.epoch != epochBefore {
+            endEpoch(epochBefore)
+        } else if options.saveEvery > 0, trainer.iteration % options.saveEvery == 0 {
+            save("last") { try $0.saveLast(trainer) }
+        }
         if options.previewEvery > 0, trainer.iteration % options.previewEvery == 0 { sendPreview(.generated) }
+    }
+
+    /// End of an epoch: `last`, maybe `best`, and the fixed-noise grid of the timeline.
+    private func endEpoch(_ epoch: Int) {
+        emit(.epochEnded(epoch: epoch, iteration: trainer.iteration))
+        let meanGeneratorLoss = epochGeneratorLoss.sum / Float(max(epochGeneratorLoss.count, 1))
+        epochGeneratorLoss = (0, 0)
+        guard runDirectory != nil else { return }
+        save("last") { try $0.saveLast(self.trainer) }
+        save("best") { try $0.saveIfBest(self.trainer, epochGeneratorLoss: meanGeneratorLoss) }
+        if let batch = previewBatch(.generated) {
+            do { _ = try runDirectory?.saveGrid(batch, epoch: epoch) } catch { emit(.warning("sample grid not saved: \(error)")) }
+        }
+    }
+
+    /// Runs a save into the run directory and reports it; a failure is a warning and training goes on
+    /// (the previous file is intact: writes are atomic).
+    private func save(_ what: String, _ body: (RunDirectory) throws -> String?) {
+        guard let runDirectory, !diverged || what == "manual" else { return }
+        do {
+            if let path = try body(runDirectory) { emit(.checkpointSaved(path: path, iteration: trainer.iteration)) }
+        } catch {
+            emit(.warning("\(what) checkpoint not saved: \(error)"))
+        }
     }
 
     private func applyCommands() {
@@ -130,21 +184,30 @@ final class EngineLoop {
         emit(.learningRatesChanged(generator: trainer.optimizerG.learningRate, discriminator: trainer.optimizerD.learningRate))
     }
 
+    /// The manual checkpoint (the TUI's `s`); without a run directory (writeRunFiles off) it goes
+    /// straight to `runDirectory/step-<n>.safetensors`.
     private func saveCheckpoint() {
+        if runDirectory != nil {
+            save("manual") { try $0.saveStep(self.trainer) }
+            return
+        }
         let path = "\(options.runDirectory)/step-\(trainer.iteration).safetensors"
         do {
             try FileManager.default.createDirectory(atPath: options.runDirectory, withIntermediateDirectories: true)
             try Checkpoint.save(trainer, to: path)
             emit(.checkpointSaved(path: path, iteration: trainer.iteration))
         } catch {
-            // Training goes on; the previous checkpoint is untouched (the write is atomic).
-            emit(.warning("checkpoint not saved: \(error)"))
+            emit(.warning("manual checkpoint not saved: \(error)"))
         }
     }
 
     /// Generated faces from the fixed preview noise (batch statistics, as in training, with the
     /// running statistics left untouched), or real training images.
     private func sendPreview(_ source: ImageBatch.Source) {
+        if let batch = previewBatch(source) { emit(.samples(batch, iteration: trainer.iteration)) }
+    }
+
+    private func previewBatch(_ source: ImageBatch.Source) -> ImageBatch? {
         let count = options.previewCount
         let pixels: [Float]
         do {
@@ -160,9 +223,9 @@ final class EngineLoop {
             }
         } catch {
             emit(.warning("preview failed: \(error)"))
-            return
+            return nil
         }
-        emit(.samples(ImageBatch(source: source, count: count, height: 64, width: 64, pixels: pixels), iteration: trainer.iteration))
+        return ImageBatch(source: source, count: count, height: 64, width: 64, pixels: pixels)
     }
 
     private func setState(_ new: RunState) {

@@ -1,11 +1,17 @@
-/// How a training session runs beyond the recipe: previews, where files go, when it ends.
+/// How a training session runs beyond the recipe: previews, its run directory, when it ends.
 public struct SessionOptions: Sendable, Equatable {
-    /// Faces in the fixed-noise preview batch.
+    /// Faces in the fixed-noise preview batch (also the per-epoch grid in the run directory).
     public var previewCount = 16
     /// Send a preview every this many steps (0: only on request).
     public var previewEvery = 25
-    /// Where checkpoints are written.
+    /// Holds checkpoints, `metrics.jsonl` and `samples/epoch-NNNN.png`.
     public var runDirectory = "runs"
+    /// Write `last.safetensors` every this many steps too (0: only at the end of each epoch).
+    public var saveEvery = 0
+    /// Manual `step-<n>.safetensors` files kept in the run directory (oldest removed first; 0: all).
+    public var keep = 10
+    /// Write the run directory's files (metrics, per-epoch checkpoints and grids).
+    public var writeRunFiles = true
     /// After the last step, keep serving commands (save, samples) until `.stop` (the TUI);
     /// otherwise end at once (headless).
     public var waitForStopAfterFinishing = false
@@ -13,4 +19,24 @@ public struct SessionOptions: Sendable, Equatable {
     public var threads: Int?
 
     public init() {}
+}
+
+/// Where a session's trainer comes from.
+public enum TrainerSource: Sendable {
+    case fresh(TrainingConfig)
+    /// Continue a checkpoint; `epochs` / `iterations` may extend the run.
+    case resume(CheckpointFile, epochs: Int?, iterations: Int?)
+
+    /// The configuration the run will have.
+    public var config: TrainingConfig {
+        switch self {
+        case let .fresh(config):
+            return config
+        case let .resume(file, epochs, iterations):
+            var config = file.config ?? TrainingConfig()
+            if let epochs { config.epochs = epochs }
+            if let iterations { config.iterations = iterations }
+            return config
+        }
+    }
 }

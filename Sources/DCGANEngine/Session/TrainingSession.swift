@@ -10,13 +10,16 @@ public final class TrainingSession: TrainingController {
     private let continuation: AsyncStream<TrainingEvent>.Continuation
     private let commands = Mutex<[TrainingCommand]>([])
     private let started = Atomic<Bool>(false)
-    private let config: TrainingConfig
+    private let source: TrainerSource
     private let options: SessionOptions
 
     /// Validates the configuration now, so that bad values fail before any thread starts.
-    public init(config: TrainingConfig, options: SessionOptions) throws {
-        try config.validate()
-        self.config = config
+    public init(source: TrainerSource, options: SessionOptions) throws {
+        try source.config.validate()
+        if case let .resume(file, _, _) = source, !file.hasTrainingState {
+            throw CheckpointError(path: file.path, problem: "no training state (model weights only): it can be sampled, not resumed")
+        }
+        self.source = source
         self.options = options
         (events, continuation) = AsyncStream.makeStream(of: TrainingEvent.self, bufferingPolicy: .unbounded)
     }
@@ -28,10 +31,10 @@ public final class TrainingSession: TrainingController {
     /// Starts the engine thread (once).
     public func start() {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let config = config, options = options, continuation = continuation
+        let source = source, options = options, continuation = continuation
         let commands = CommandInbox(session: self)
         let thread = Thread {
-            let loop = EngineLoop(config: config, options: options, emit: { continuation.yield($0) }, inbox: commands)
+            let loop = EngineLoop(source: source, options: options, emit: { continuation.yield($0) }, inbox: commands)
             loop.run()
             continuation.finish()
         }

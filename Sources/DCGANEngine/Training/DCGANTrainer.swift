@@ -53,15 +53,12 @@ public final class DCGANTrainer {
                           beta1: config.beta1, beta2: config.beta2)
         optimizerD = Adam(parameterCount: discriminator.parameterCount, learningRate: config.learningRateD,
                           beta1: config.beta1, beta2: config.beta2)
-        // Independent streams from one seed: weights, data set + shuffling, noise.
-        var root = RandomGenerator(seed: config.seed)
-        var initRandom = root.split()
-        var dataRandom = root.split()
-        noiseRandom = root.split()
-        generator.initialize(config.weightInit, random: &initRandom)
-        discriminator.initialize(config.weightInit, random: &initRandom)
-        let dataset = SmileyDataset(count: config.datasetSize, random: &dataRandom)
-        loader = BatchLoader(dataset: dataset, batchSize: config.batchSize, random: dataRandom.split())
+        var streams = RandomStreams(seed: config.seed)
+        noiseRandom = streams.noise
+        generator.initialize(config.weightInit, random: &streams.weights)
+        discriminator.initialize(config.weightInit, random: &streams.weights)
+        let dataset = SmileyDataset(count: config.datasetSize, random: &streams.data)
+        loader = BatchLoader(dataset: dataset, batchSize: config.batchSize, random: streams.data.split())
     }
 
     /// 1-based epoch of the next step.

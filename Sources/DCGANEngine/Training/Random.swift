@@ -60,3 +60,25 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     /// A child generator for an independent stream (data set, init, noise) derived from this one.
     public mutating func split() -> RandomGenerator { RandomGenerator(seed: next()) }
 }
+
+/// The independent random streams of a run, all from its seed: weights, data set + shuffling, noise.
+public struct RandomStreams {
+    public var weights: RandomGenerator
+    public var data: RandomGenerator
+    public var noise: RandomGenerator
+
+    public init(seed: UInt64) {
+        var root = RandomGenerator(seed: seed)
+        weights = root.split()
+        data = root.split()
+        noise = root.split()
+    }
+}
+
+extension SmileyDataset {
+    /// The data set a run with this seed trains on.
+    public init(seed: UInt64, count: Int = SmileyDataset.defaultCount) {
+        var streams = RandomStreams(seed: seed)
+        self.init(count: count, random: &streams.data)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import TrainerProtocol
+
+/// The files of one run: `metrics.jsonl` (one JSON line per step), `last.safetensors` (end of every
+/// epoch and every `saveEvery` steps), `best.safetensors` (lowest mean g_loss of an epoch, the
+/// seed's rule), manual `step-<n>.safetensors` (at most `keep` of them) and the fixed-noise grid of
+/// every epoch in `samples/epoch-NNNN.png`. Every write is atomic; a failure is reported, never fatal.
+final class RunDirectory {
+    let path: String
+    private let keep: Int
+    private var metrics: FileHandle?
+    private(set) var bestGeneratorLoss = Float.infinity
+
+    init(path: String, keep: Int) throws {
+        self.path = path
+        self.keep = keep
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let metricsPath = "\(path)/metrics.jsonl"
+        if !FileManager.default.fileExists(atPath: metricsPath) {
+            FileManager.default.createFile(atPath: metricsPath, contents: nil)
+        }
+        metrics = FileHandle(forWritingAtPath: metricsPath)
+        _ = try? metrics?.seekToEnd()
+    }
+
+    deinit { try? metrics?.close() }
+
+    func log(_ step: StepMetrics) throws {
+        try metrics?.write(contentsOf: Data((step.jsonLine + "\n").utf8))
+    }
+
+    func saveLast(_ trainer: DCGANTrainer) throws -> String {
+        let file = "\(path)/last.safetensors"
+        try Checkpoint.save(trainer, to: file)
+        return file
+    }
+
+    /// Saves `best.safetensors` when the epoch's mean g_loss is the lowest so far; returns its path then.
+    func saveIfBest(_ trainer: DCGANTrainer, epochGeneratorLoss: Float) throws -> String? {
+        guard epochGeneratorLoss.isFinite, epochGeneratorLoss < bestGeneratorLoss else { return nil }
+        let file = "\(path)/best.safetensors"
+        try Checkpoint.save(trainer, to: file)
+        bestGeneratorLoss = epochGeneratorLoss
+        return file
+    }
+
+    /// A manual checkpoint; removes the oldest `step-*` files beyond `keep`.
+    func saveStep(_ trainer: DCGANTrainer) throws -> String {
+        let file = "\(path)/step-\(trainer.iteration).safetensors"
+        try Checkpoint.save(trainer, to: file)
+        if keep > 0 {
+            let steps = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                .compactMap { name -> (Int, String)? in
+                    guard name.hasPrefix("step-"), name.hasSuffix(".safetensors"),
+                          let n = Int(name.dropFirst(5).dropLast(12)) else { return nil }
+                    return (n, name)
+                }
+                .sorted { $0.0 < $1.0 }
+            for (_, name) in steps.dropLast(keep) { try? FileManager.default.removeItem(atPath: "\(path)/\(name)") }
+        }
+        return file
+    }
+
+    func saveGrid(_ batch: ImageBatch, epoch: Int, columns: Int = 8) throws -> String {
+        let directory = "\(path)/samples"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = String(format: "%@/epoch-%04d.png", directory, epoch)
+        try RGBImage.grid(batch.rgbImages(), columns: columns).writePNG(to: file)
+        return file
+    }
+}
+
+extension ImageBatch {
+    /// Each image as 8-bit RGB.
+    public func rgbImages() -> [RGBImage] {
+        let size = 3 * height * width
+        return pixels.withUnsafeBufferPointer { all in
+            (0..<count).map { RGBImage(planar: UnsafeBufferPointer(rebasing: all[($0 * size)..<(($0 + 1) * size)]), width: width, height: height) }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import XCTest
+@testable import DCGANEngine
+
+final class CheckpointTests: XCTestCase {
+    var directory: String!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "dcgan-checkpoint-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    private func smallConfig() -> TrainingConfig {
+        var config = TrainingConfig()
+        config.model = ModelConfig(latentSize: 8, featureMaps: 4)
+        config.batchSize = 8
+        config.datasetSize = 20 // 3 steps per epoch, the last one partial
+        config.seed = 13
+        return config
+    }
+
+    /// 2×N steps straight equal N steps + save + resume + N steps, bit for bit, across epoch boundaries.
+    func testResumeContinuesExactly() throws {
+        let steps = 4
+        let straight = try DCGANTrainer(config: smallConfig())
+        let expected = try (0..<(2 * steps)).map { _ in try straight.step() }
+
+        let first = try DCGANTrainer(config: smallConfig())
+        for _ in 0..<steps { _ = try first.step() }
+        let path = "\(directory!)/mid.safetensors"
+        try Checkpoint.save(first, to: path)
+        let resumed = try DCGANTrainer(resuming: try CheckpointFile(path: path))
+        XCTAssertEqual(resumed.iteration, steps)
+        let continued = try (0..<steps).map { _ in try resumed.step() }
+
+        XCTAssertEqual(continued.map(\.dLoss.bitPattern), expected.suffix(steps).map(\.dLoss.bitPattern))
+        XCTAssertEqual(continued.map(\.gLoss.bitPattern), expected.suffix(steps).map(\.gLoss.bitPattern))
+        XCTAssertEqual(Array(resumed.generator.parameters.values), Array(straight.generator.parameters.values))
+        XCTAssertEqual(Array(resumed.optimizerD.exponentialAverageSquared), Array(straight.optimizerD.exponentialAverageSquared))
+    }
+
+    func testEveryTensorRoundTrips() throws {
+        let trainer = try DCGANTrainer(config: smallConfig())
+        _ = try trainer.step()
+        trainer.optimizerG.learningRate = 3e-4
+        let path = "\(directory!)/a.safetensors"
+        try Checkpoint.save(trainer, to: path)
+        let file = try CheckpointFile(path: path)
+        XCTAssertEqual(file.model, smallConfig().model)
+        XCTAssertEqual(file.config, smallConfig())
+        XCTAssertEqual(file.iteration, 1)
+        XCTAssertEqual(file.learningRates?.generator, 3e-4)
+        let copy = try DCGANTrainer(resuming: file)
+        XCTAssertEqual(copy.optimizerG.learningRate, 3e-4)
+        XCTAssertEqual(copy.optimizerG.step, 1)
+        for (a, b) in [(trainer.generator, copy.generator), (trainer.discriminator, copy.discriminator)] {
+            XCTAssertEqual(Array(a.parameters.values), Array(b.parameters.values))
+            for (index, _) in a.bufferNames {
+                XCTAssertEqual(a.runningStatistics(module: index)!.mean.toArray(), b.runningStatistics(module: index)!.mean.toArray())
+                XCTAssertEqual(a.runningStatistics(module: index)!.variance.toArray(), b.runningStatistics(module: index)!.variance.toArray())
+                XCTAssertEqual(a.runningStatistics(module: index)!.batchesTracked, b.runningStatistics(module: index)!.batchesTracked)
+            }
+        }
+        XCTAssertEqual(Array(trainer.optimizerD.exponentialAverage), Array(copy.optimizerD.exponentialAverage))
+        XCTAssertEqual(trainer.loader.order, copy.loader.order)
+        XCTAssertEqual(trainer.loader.position, copy.loader.position)
+        XCTAssertEqual(trainer.noiseRandom, copy.noiseRandom)
+    }
+
+    /// Each kind of bad file: a one-line error naming the file, and nothing loaded.
+    func testBadFilesAreRefusedWithOneLineErrors() throws {
+        let trainer = try DCGANTrainer(config: smallConfig())
+        let good = try Checkpoint.serialize(trainer)
+        var otherWidth = smallConfig()
+        otherWidth.model.featureMaps = 6
+        let wider = try Checkpoint.serialize(try DCGANTrainer(config: otherWidth))
+
+        func withTensor(_ name: String, dtype: String? = nil, drop: Bool = false) throws -> Data {
+            let file = try SafeTensors(bytes: good)
+            var writer = SafeTensorsWriter()
+            writer.metadata = file.metadata
+            for tensor in file.names where !(drop && tensor == name) {
+                let entry = try file.entry(tensor)
+                if tensor == name, dtype == "I64" {
+                    writer.add(tensor, shape: entry.shape, int64s: Array(repeating: 0, count: entry.shape.reduce(1, *)))
+                } else if entry.dtype == .f32 {
+                    writer.add(tensor, shape: entry.shape, floats: try file.floats(tensor))
+                } else {
+                    writer.add(tensor, shape: entry.shape, int64s: try file.int64s(tensor))
+                }
+            }
+            return try writer.serialized()
+        }
+        // The generator of one width with the discriminator of another.
+        var mixed = SafeTensorsWriter()
+        try copy(from: try SafeTensors(bytes: good), into: &mixed) { $0.hasPrefix("generator.") }
+        try copy(from: try SafeTensors(bytes: wider), into: &mixed) { $0.hasPrefix("discriminator.") }
+        let mixedArchitecture = try mixed.serialized()
+
+        let cases: [(String, Data, String)] = [
+            ("truncated", good.prefix(good.count / 2), "beyond the data"),
+            ("wrong magic", Data("PK\u{3}\u{4} this is a zip file, not safetensors".utf8), "exceeds the file"),
+            ("header beyond file", good.prefix(40), "exceeds the file"),
+            ("wrong dtype", try withTensor("generator.net.0.weight", dtype: "I64"), "generator.net.0.weight"),
+            ("missing tensor", try withTensor("discriminator.net.5.weight", drop: true), "missing tensor discriminator.net.5.weight"),
+            ("mixed widths", mixedArchitecture, "discriminator.net.0.weight"),
+        ]
+        for (label, bytes, expected) in cases {
+            let path = "\(directory!)/\(label).safetensors"
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let target = try DCGANTrainer(config: smallConfig())
+            let before = Array(target.generator.parameters.values)
+            XCTAssertThrowsError(try { () throws in
+                let file = try CheckpointFile(path: path)
+                try file.loadModels(generator: target.generator, discriminator: target.discriminator)
+            }(), label) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.hasPrefix(path), "\(label): \(message)")
+                XCTAssertTrue(message.contains(expected), "\(label): expected '\(expected)' in '\(message)'")
+                XCTAssertFalse(message.contains("\n"), label)
+            }
+            XCTAssertEqual(Array(target.generator.parameters.values), before, "\(label) changed the model")
+        }
+        // A file for another width loads into nothing of this width, and says which tensor.
+        let widerPath = "\(directory!)/wider.safetensors"
+        try wider.write(to: URL(fileURLWithPath: widerPath))
+        XCTAssertEqual(try CheckpointFile(path: widerPath).model.featureMaps, 6)
+        XCTAssertThrowsError(try CheckpointFile(path: widerPath).loadModels(generator: trainer.generator, discriminator: trainer.discriminator)) {
+            XCTAssertTrue("\($0)".contains("this model expects"), "\($0)")
+        }
+        // Model weights only (a PyTorch state dict) can be sampled but not resumed.
+        let weightsOnly = "\(directory!)/weights.safetensors"
+        var writer = SafeTensorsWriter()
+        trainer.generator.write(to: &writer, prefix: "generator.")
+        trainer.discriminator.write(to: &writer, prefix: "discriminator.")
+        try writer.serialized().write(to: URL(fileURLWithPath: weightsOnly))
+        let file = try CheckpointFile(path: weightsOnly)
+        XCTAssertFalse(file.hasTrainingState)
+        XCTAssertThrowsError(try DCGANTrainer(resuming: file)) { XCTAssertTrue("\($0)".contains("not resumed")) }
+    }
+
+    private func copy(from file: SafeTensors, into writer: inout SafeTensorsWriter, where keep: (String) -> Bool) throws {
+        for name in file.names where keep(name) {
+            let entry = try file.entry(name)
+            if entry.dtype == .f32 { writer.add(name, shape: entry.shape, floats: try file.floats(name)) }
+            else { writer.add(name, shape: entry.shape, int64s: try file.int64s(name)) }
+        }
+    }
+
+    func testAtomicWriteKeepsTheOldFileWhenTheTargetCannotBeReplaced() throws {
+        let path = "\(directory!)/keep.safetensors"
+        try AtomicFile.write(Data("old".utf8), to: path)
+        // A directory in the way of the rename: the write fails and leaves no temporary file.
+        let blocked = "\(directory!)/blocked"
+        try FileManager.default.createDirectory(atPath: blocked + "/inside", withIntermediateDirectories: true)
+        XCTAssertThrowsError(try AtomicFile.write(Data("new".utf8), to: blocked))
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), Data("old".utf8))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory!).filter { $0.contains(".tmp-") }, [])
+        try AtomicFile.write(Data("new".utf8), to: path)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), Data("new".utf8))
+    }
+
+    func testPNGGridRoundTrip() throws {
+        let red = RGBImage(width: 4, height: 3, bytes: Array(repeating: [255, 0, 0], count: 12).flatMap { $0 })
+        let blue = RGBImage(width: 4, height: 3, bytes: Array(repeating: [0, 0, 255], count: 12).flatMap { $0 })
+        let grid = RGBImage.grid([red, blue, red], columns: 2)
+        XCTAssertEqual(grid.width, 2 * (4 + 2) + 2)
+        XCTAssertEqual(grid.height, 2 * (3 + 2) + 2)
+        let path = "\(directory!)/grid.png"
+        try grid.writePNG(to: path)
+        let read = try RGBImage.readPNG(path)
+        XCTAssertEqual(read, grid)
+        func pixel(_ x: Int, _ y: Int) -> [UInt8] { Array(read.bytes[((y * read.width + x) * 3)..<((y * read.width + x) * 3 + 3)]) }
+        XCTAssertEqual(pixel(0, 0), [0, 0, 0], "padding")
+        XCTAssertEqual(pixel(2, 2), [255, 0, 0], "first image at (2, 2)")
+        XCTAssertEqual(pixel(8, 2), [0, 0, 255], "second image at (2 + 4 + 2, 2)")
+        XCTAssertEqual(pixel(8, 7), [0, 0, 0], "no third column; second row's second cell is empty")
+        XCTAssertThrowsError(try RGBImage.readPNG("\(directory!)/missing.png"))
+        try Data("not a png".utf8).write(to: URL(fileURLWithPath: "\(directory!)/bad.png"))
+        XCTAssertThrowsError(try RGBImage.readPNG("\(directory!)/bad.png"))
+    }
+}
