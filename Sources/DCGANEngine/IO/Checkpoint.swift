@@ -95,6 +95,15 @@ public struct CheckpointFile: Sendable {
             throw fail("generator.net.0.weight \(first.shape) and generator.net.12.weight \(last.shape) do not describe this DCGAN")
         }
         model = ModelConfig(latentSize: first.shape[0], featureMaps: first.shape[1] / 8, imageChannels: last.shape[1])
+        // Every tensor of both networks, checked up front: a file is sound as a whole or refused.
+        for (name, dtype, shape) in model.stateDictionarySpec {
+            guard let entry = tensors.entries[name] else { throw fail("missing tensor \(name)") }
+            let scalar = shape.isEmpty && entry.shape.reduce(1, *) == 1 // PyTorch's 0-d, or [1]
+            guard entry.dtype == dtype, entry.shape == shape || scalar else {
+                throw fail("tensor \(name) is \(entry.dtype.rawValue) \(entry.shape), this architecture "
+                           + "(latent \(model.latentSize), width \(model.featureMaps)) needs \(dtype.rawValue) \(shape)")
+            }
+        }
         if let json = tensors.metadata["config"] {
             do { config = try JSONDecoder().decode(TrainingConfig.self, from: Data(json.utf8)) } catch {
                 throw fail("__metadata__ config is not a valid configuration")

@@ -64,3 +64,29 @@ extension Network {
         }
     }
 }
+
+extension ModelConfig {
+    /// Every tensor a checkpoint of this architecture holds for the two networks, with PyTorch's
+    /// names (`generator.net.0.weight`, …), dtypes and shapes.
+    public var stateDictionarySpec: [(name: String, dtype: SafeTensors.DType, shape: [Int])] {
+        var spec: [(String, SafeTensors.DType, [Int])] = []
+        for (prefix, layers) in [("generator", generatorLayers), ("discriminator", discriminatorLayers)] {
+            for (index, layer) in layers.enumerated() {
+                let name = "\(prefix).net.\(index)"
+                switch layer {
+                case let .convolution(kind, inChannels, outChannels, _, _):
+                    let shape = kind == .convolution ? [outChannels, inChannels, 4, 4] : [inChannels, outChannels, 4, 4]
+                    spec.append(("\(name).weight", .f32, shape))
+                case let .batchNorm(channels):
+                    for buffer in ["weight", "bias", "running_mean", "running_var"] {
+                        spec.append(("\(name).\(buffer)", .f32, [channels]))
+                    }
+                    spec.append(("\(name).num_batches_tracked", .i64, []))
+                case .activation:
+                    break
+                }
+            }
+        }
+        return spec
+    }
+}

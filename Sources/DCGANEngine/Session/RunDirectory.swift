@@ -15,6 +15,7 @@ final class RunDirectory {
         self.path = path
         self.keep = keep
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        RunDirectory.removeAbandonedTemporaryFiles(in: path)
         let metricsPath = "\(path)/metrics.jsonl"
         if !FileManager.default.fileExists(atPath: metricsPath) {
             FileManager.default.createFile(atPath: metricsPath, contents: nil)
@@ -24,6 +25,15 @@ final class RunDirectory {
     }
 
     deinit { try? metrics?.close() }
+
+    /// Temporary files of atomic writes whose writer was killed (`.<name>.tmp-<pid>`, pid gone).
+    static func removeAbandonedTemporaryFiles(in path: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] where name.hasPrefix(".") {
+            guard let marker = name.range(of: ".tmp-", options: .backwards), let pid = Int32(name[marker.upperBound...]),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: "\(path)/\(name)")
+        }
+    }
 
     func log(_ step: StepMetrics) throws {
         try metrics?.write(contentsOf: Data((step.jsonLine + "\n").utf8))

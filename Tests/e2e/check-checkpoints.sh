@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Checkpoints through the real binary: resume equals an uninterrupted run, a killed writer always
+# leaves a loadable file, bad files are refused in one line without touching any output, and
+# sample / dataset / inspect produce what they say.
+set -euo pipefail
+bin=$1
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+small=(--latent-size 8 --feature-maps 8 --batch-size 16 --threads 1 --seed 4)
+
+# 1. Resume: 12 steps straight vs 6 + resume + 6, compared bit for bit (same seed, one thread).
+"$bin" train --headless "${small[@]}" --iterations 12 --run-dir "$work/straight" | head -12 | cut -d, -f2-4 >"$work/straight.txt"
+"$bin" train --headless "${small[@]}" --iterations 6 --run-dir "$work/first" >/dev/null
+"$bin" train --headless --resume "$work/first/last.safetensors" --iterations 12 --threads 1 --run-dir "$work/second" \
+  | head -6 | cut -d, -f2-4 >"$work/resumed.txt"
+tail -6 "$work/straight.txt" | cmp -s - "$work/resumed.txt" || {
+  echo "resumed losses differ from the uninterrupted run:"; diff <(tail -6 "$work/straight.txt") "$work/resumed.txt"; exit 1; }
+# Changing the recipe while resuming is refused.
+set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --feature-maps 16 2>"$work/err" >/dev/null; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "cannot change when resuming" "$work/err" || { echo "resume with --feature-maps: rc $rc"; cat "$work/err"; exit 1; }
+
+# 2. A writer killed at random moments leaves either the old or the new checkpoint, never a broken one.
+for i in $(seq 1 20); do
+  "$bin" train --headless "${small[@]}" --iterations 100000 --save-every 1 --run-dir "$work/kill" >/dev/null 2>&1 &
+  pid=$!
+  sleep "0.$((RANDOM % 9 + 1))$((RANDOM % 10))"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  if [ -e "$work/kill/last.safetensors" ]; then
+    "$bin" inspect "$work/kill/last.safetensors" >/dev/null || { echo "kill $i left a broken checkpoint"; exit 1; }
+  fi
+done
+[ -e "$work/kill/last.safetensors" ] || { echo "no checkpoint was ever written in 20 runs"; exit 1; }
+ls -a "$work/kill" | grep -q "\.tmp-" && echo "(temporary files of killed writers remain, as expected; never read)"
+
+# 3. Bad files: one line naming the file, exit code != 0, the output left alone.
+good="$work/first/last.safetensors"
+head -c 3000 "$good" >"$work/truncated.safetensors"
+printf 'PK\003\004 not a safetensors file at all' >"$work/zip.safetensors"
+python3 - "$good" "$work" <<'PY'
+import json, struct, sys
+data = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", data[:8])[0]
+header, body = json.loads(data[8:8 + n]), data[8 + n:]
+def write(name, h, b=body, length=None):
+    raw = json.dumps(h).encode(); raw += b" " * (-len(raw) % 8)
+    open(f"{sys.argv[2]}/{name}.safetensors", "wb").write(struct.pack("<Q", length or len(raw)) + raw + b)
+write("length-beyond", header, length=len(data) * 4)
+h = json.loads(json.dumps(header)); first = h["generator.net.0.weight"]; second = h["generator.net.3.weight"]
+second["data_offsets"] = [first["data_offsets"][0], first["data_offsets"][0] + (second["data_offsets"][1] - second["data_offsets"][0])]
+write("overlap", h)
+h = json.loads(json.dumps(header)); h["generator.net.0.weight"]["dtype"] = "F16"; write("dtype", h)
+h = json.loads(json.dumps(header)); e = h["discriminator.net.2.weight"]; e["shape"] = [e["shape"][1], e["shape"][0], 4, 4]; write("shape", h)
+h = json.loads(json.dumps(header)); del h["discriminator.net.5.weight"]; write("missing", h)
+PY
+echo "keep me" >"$work/out.png"
+for bad in truncated zip length-beyond overlap dtype shape missing; do
+  for command in "sample --checkpoint $work/$bad.safetensors --out $work/out.png" "inspect $work/$bad.safetensors" \
+                 "train --headless --resume $work/$bad.safetensors --run-dir $work/bad-run"; do
+    set +e; "$bin" $command >"$work/stdout" 2>"$work/err"; rc=$?; set -e
+    [ "$rc" -ne 0 ] || { echo "$command: exit 0"; exit 1; }
+    [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q "$work/$bad.safetensors" "$work/err" || {
+      echo "$command: error is not one line naming the file:"; cat "$work/err"; exit 1; }
+  done
+done
+[ "$(cat "$work/out.png")" = "keep me" ] || { echo "a failed sample overwrote its output"; exit 1; }
+[ ! -e "$work/bad-run/last.safetensors" ] || { echo "a failed resume wrote a checkpoint"; exit 1; }
+
+# 4. sample, dataset and inspect do what they say.
+"$bin" sample --checkpoint "$good" --count 10 --out "$work/grid.png" >/dev/null
+"$bin" sample --checkpoint "$good" --count 3 --out "$work/faces" >/dev/null
+"$bin" sample --checkpoint "$good" --count 5 --out "$work/raw.safetensors" >/dev/null
+"$bin" dataset --out "$work/data" --count 20 >/dev/null
+python3 - "$work" <<'PY'
+import json, struct, sys, os
+w = sys.argv[1]
+def png_size(path):
+    d = open(path, "rb").read(24); assert d[:8] == b"\x89PNG\r\n\x1a\n", path
+    return struct.unpack(">II", d[16:24])
+assert png_size(f"{w}/grid.png") == (8 * 66 + 2, 2 * 66 + 2), png_size(f"{w}/grid.png")
+assert sorted(os.listdir(f"{w}/faces")) == ["sample-0000.png", "sample-0001.png", "sample-0002.png"]
+assert png_size(f"{w}/faces/sample-0000.png") == (64, 64)
+assert len(os.listdir(f"{w}/data")) == 20 and png_size(f"{w}/data/smiley-0000.png") == (64, 64)
+raw = open(f"{w}/raw.safetensors", "rb").read(); n = struct.unpack("<Q", raw[:8])[0]
+h = json.loads(raw[8:8 + n]); assert h["images"]["shape"] == [5, 3, 64, 64] and h["images"]["dtype"] == "F32", h
+PY
+# The same noise file gives the same images; eval and batch statistics differ.
+python3 - "$work/z.safetensors" <<'PY'
+import json, struct, sys, random
+random.seed(0); vals = [random.gauss(0, 1) for _ in range(2 * 8)]
+h = {"z": {"dtype": "F32", "shape": [2, 8, 1, 1], "data_offsets": [0, 4 * len(vals)]}}
+raw = json.dumps(h).encode(); raw += b" " * (-len(raw) % 8)
+open(sys.argv[1], "wb").write(struct.pack("<Q", len(raw)) + raw + struct.pack(f"<{len(vals)}f", *vals))
+PY
+"$bin" sample --checkpoint "$good" --noise "$work/z.safetensors" --out "$work/a.safetensors" >/dev/null
+"$bin" sample --checkpoint "$good" --noise "$work/z.safetensors" --out "$work/b.safetensors" >/dev/null
+"$bin" sample --checkpoint "$good" --noise "$work/z.safetensors" --batch-stats --out "$work/c.safetensors" >/dev/null
+cmp -s "$work/a.safetensors" "$work/b.safetensors" || { echo "same noise, different images"; exit 1; }
+set +e; "$bin" sample --checkpoint "$good" --noise "$work/z.safetensors" --count 3 --out "$work/d.png" 2>/dev/null; rc=$?; set -e
+[ "$rc" -eq 1 ] || { echo "--count disagreeing with the noise file: rc $rc"; exit 1; }
+"$bin" inspect "$good" | grep -q "integrity:     ok" || { echo "inspect did not report integrity ok"; exit 1; }
