@@ -37,7 +37,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DCGANEngineTests", dependencies: ["DCGANEngine"]),
-        .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics"]),
+        .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TrainerProtocol"]),
     ],
     swiftLanguageModes: [.v6]

@@ -93,6 +93,7 @@ struct Train: AsyncParsableCommand {
         options.runDirectory = runDir ?? Self.defaultRunDirectory()
         options.saveEvery = saveEvery
         options.keep = keep
+        options.waitForStopAfterFinishing = !headless
         let source: TrainerSource
         if let resume {
             let file: CheckpointFile

@@ -10,6 +10,8 @@ public final class TrainingSession: TrainingController {
     private let continuation: AsyncStream<TrainingEvent>.Continuation
     private let commands = Mutex<[TrainingCommand]>([])
     private let started = Atomic<Bool>(false)
+    /// Signalled when the engine thread has ended (after `.finished`).
+    private let ended = DispatchSemaphore(value: 0)
     private let source: TrainerSource
     private let options: SessionOptions
 
@@ -31,16 +33,23 @@ public final class TrainingSession: TrainingController {
     /// Starts the engine thread (once).
     public func start() {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let source = source, options = options, continuation = continuation
+        let source = source, options = options, continuation = continuation, ended = ended
         let commands = CommandInbox(session: self)
         let thread = Thread {
             let loop = EngineLoop(source: source, options: options, emit: { continuation.yield($0) }, inbox: commands)
             loop.run()
             continuation.finish()
+            ended.signal()
         }
         thread.name = "dcgan-engine"
         thread.stackSize = 8 << 20
         thread.start()
+    }
+
+    /// Waits for the engine thread to end (it finishes its current step first); false on timeout.
+    public func waitUntilEnded(timeout seconds: Double) -> Bool {
+        guard started.load(ordering: .acquiring) else { return true }
+        return ended.wait(timeout: .now() + seconds) == .success
     }
 
     fileprivate func takeCommands() -> [TrainingCommand] {
