@@ -1,0 +1,139 @@
+import Foundation
+import TrainerProtocol
+import XCTest
+@testable import DCGANEngine
+
+/// The command/event protocol of the engine thread, with the real engine on a tiny model.
+final class TrainingSessionTests: XCTestCase {
+    var directory: String!
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "dcgan-session-\(UUID().uuidString)"
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    private func session(iterations: Int = 100_000, runFiles: Bool = true) throws -> TrainingSession {
+        var config = TrainingConfig()
+        config.model = ModelConfig(latentSize: 8, featureMaps: 4)
+        config.batchSize = 8
+        config.datasetSize = 64
+        config.iterations = iterations
+        var options = SessionOptions()
+        options.previewCount = 4
+        options.previewEvery = 3
+        options.runDirectory = directory
+        options.writeRunFiles = runFiles
+        return try TrainingSession(source: .fresh(config), options: options)
+    }
+
+    /// Collects events on a task; `next` waits for the first event matching a predicate.
+    final class Recorder: @unchecked Sendable {
+        // Guarded by `lock`; written by the collecting task, read by the test.
+        private var events: [TrainingEvent] = []
+        private let lock = NSLock()
+
+        init(_ stream: AsyncStream<TrainingEvent>) {
+            Task { for await event in stream { self.lock.withLock { self.events.append(event) } } }
+        }
+
+        var all: [TrainingEvent] { lock.withLock { events } }
+
+        var steps: [StepMetrics] { all.compactMap { if case let .step(m) = $0 { return m } else { return nil } } }
+    }
+
+    private func waitFor(_ recorder: Recorder, _ what: String, timeout: Double = 60,
+                         _ predicate: @escaping (TrainingEvent) -> Bool) -> TrainingEvent? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let event = recorder.all.first(where: predicate) { return event }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        XCTFail("timed out waiting for \(what)")
+        return nil
+    }
+
+    func testPauseStopsStepsAndResumeContinues() throws {
+        let session = try session()
+        let recorder = Recorder(session.events)
+        session.start()
+        _ = waitFor(recorder, "a few steps") { if case let .step(m) = $0 { return m.iteration >= 3 } else { return false } }
+        session.send(.pause)
+        _ = waitFor(recorder, "pause acknowledged") { $0 == .commandApplied(.pause) }
+        XCTAssertTrue(recorder.all.contains(.stateChanged(.paused)))
+        let pausedAt = recorder.steps.count
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(recorder.steps.count, pausedAt, "no step while paused")
+        session.send(.resume)
+        _ = waitFor(recorder, "steps after resume") { _ in recorder.steps.count > pausedAt + 2 }
+        session.send(.stop)
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        XCTAssertTrue(session.waitUntilEnded(timeout: 10))
+    }
+
+    func testLearningRateCommandsChangeTheOptimizer() throws {
+        let session = try session()
+        let recorder = Recorder(session.events)
+        session.start()
+        _ = waitFor(recorder, "first step") { if case .step = $0 { return true } else { return false } }
+        session.send(.scaleLearningRate(.generator, factor: 1.25))
+        _ = waitFor(recorder, "scale acknowledged") { $0 == .commandApplied(.scaleLearningRate(.generator, factor: 1.25)) }
+        XCTAssertTrue(recorder.all.contains(.learningRatesChanged(generator: Float(2e-4) * 1.25, discriminator: 2e-4)))
+        session.send(.setLearningRate(.both, value: 1e-3))
+        _ = waitFor(recorder, "set applied") { $0 == .commandApplied(.setLearningRate(.both, value: 1e-3)) }
+        let count = recorder.steps.count
+        let step = waitFor(recorder, "a step at the new rate") { _ in recorder.steps.count > count + 1 }
+        XCTAssertNotNil(step)
+        XCTAssertEqual(recorder.steps.last?.lrG, 1e-3)
+        XCTAssertEqual(recorder.steps.last?.lrD, 1e-3)
+        session.send(.setLearningRate(.discriminator, value: -1))
+        _ = waitFor(recorder, "refused rate") { if case let .warning(text) = $0 { return text.contains("refused") } else { return false } }
+        session.send(.stop)
+        XCTAssertTrue(session.waitUntilEnded(timeout: 10))
+    }
+
+    func testSaveCheckpointPreviewsAndFinish() throws {
+        let session = try session(iterations: 10)
+        let recorder = Recorder(session.events)
+        session.start()
+        session.send(.saveCheckpoint)
+        guard case let .checkpointSaved(path, _)? = waitFor(recorder, "checkpoint", { if case .checkpointSaved = $0 { return true } else { return false } }) else { return }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+        XCTAssertNoThrow(try CheckpointFile(path: path))
+        session.send(.requestSamples(.real))
+        _ = waitFor(recorder, "real samples") { if case let .samples(batch, _) = $0 { return batch.source == .real } else { return false } }
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        XCTAssertEqual(recorder.steps.map(\.iteration), Array(1...10))
+        // Previews every 3 steps plus the first one.
+        let generated = recorder.all.filter { if case let .samples(batch, _) = $0 { return batch.source == .generated } else { return false } }
+        XCTAssertGreaterThanOrEqual(generated.count, 4)
+        XCTAssertTrue(recorder.all.contains(.stateChanged(.finished)))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(directory!)/last.safetensors"))
+        XCTAssertEqual(try String(contentsOfFile: "\(directory!)/metrics.jsonl", encoding: .utf8).split(separator: "\n").count, 10)
+    }
+
+    /// A save that cannot be written is a warning; training goes on.
+    func testFailedSaveIsAWarningAndTrainingGoesOn() throws {
+        try FileManager.default.createDirectory(atPath: "\(directory!)/last.safetensors/blocked", withIntermediateDirectories: true)
+        var config = TrainingConfig()
+        config.model = ModelConfig(latentSize: 8, featureMaps: 4)
+        config.batchSize = 8
+        config.datasetSize = 16 // 2 steps per epoch: an epoch end (and a save of last) every 2 steps
+        config.iterations = 6
+        var options = SessionOptions()
+        options.previewCount = 2
+        options.runDirectory = directory
+        let session = try TrainingSession(source: .fresh(config), options: options)
+        let recorder = Recorder(session.events)
+        session.start()
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        XCTAssertTrue(recorder.all.contains { if case let .warning(text) = $0 { return text.contains("last checkpoint not saved") } else { return false } })
+        XCTAssertEqual(recorder.steps.count, 6, "training went on")
+    }
+
+    func testInvalidConfigurationFailsBeforeAThreadStarts() {
+        var config = TrainingConfig()
+        config.batchSize = 0
+        XCTAssertThrowsError(try TrainingSession(source: .fresh(config), options: SessionOptions()))
+    }
+}
