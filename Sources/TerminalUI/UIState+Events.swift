@@ -72,6 +72,9 @@ extension UIState {
             // Saving before quitting failed: quit anyway, the message stays in the exit line.
             if quitFlow == .savingBeforeStop { return sendStop() }
 
+        case .quality(let report):
+            latestQuality = report
+
         case .finished(let summary):
             self.summary = summary
             runState = summary.state

@@ -26,6 +26,8 @@ public struct UIState: Sendable {
     public internal(set) var runState: RunState?
     public internal(set) var summary: RunSummary?
     public internal(set) var latestStep: StepMetrics?
+    /// The last quality measurement (precision, modes, TV), shown with the samples.
+    public internal(set) var latestQuality: QualityReport?
     public internal(set) var epoch = 0
     public internal(set) var iteration = 0
     /// Smoothed throughput.

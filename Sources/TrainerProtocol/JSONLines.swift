@@ -18,5 +18,15 @@ extension RunSummary {
     }
 }
 
+extension QualityReport {
+    public var jsonLine: String {
+        func metrics(_ m: QualityMetrics) -> String {
+            "{\"precision\":\(json(m.precision)),\"modes\":\(m.modesCovered),\"tv\":\(json(m.totalVariation))}"
+        }
+        return "{\"quality\":{\"epoch\":\(epoch),\"iteration\":\(iteration),\"seconds\":\(json(seconds)),"
+            + "\"samples\":\(samples),\"train\":\(metrics(train)),\"eval\":\(metrics(eval))}}"
+    }
+}
+
 private func json(_ value: Float) -> String { value.isFinite ? "\(value)" : "null" }
 private func json(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "null" }

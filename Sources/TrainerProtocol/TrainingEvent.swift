@@ -139,6 +139,8 @@ public enum TrainingEvent: Sendable, Equatable {
     /// A preview batch: generated from the fixed preview noise, or real training images.
     case samples(ImageBatch, iteration: Int)
     case checkpointSaved(path: String, iteration: Int)
+    /// A quality measurement (data sets with prototypes only), every `--quality-every` steps.
+    case quality(QualityReport)
     case stateChanged(RunState)
     case learningRatesChanged(generator: Float, discriminator: Float)
     /// Acknowledges a command once the engine has applied it (at a step boundary).

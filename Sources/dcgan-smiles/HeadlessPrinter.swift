@@ -24,6 +24,13 @@ enum HeadlessPrinter {
                                       metrics.epoch, metrics.iteration, info.totalIterations, metrics.dLoss, metrics.gLoss,
                                       metrics.imagesPerSecond), terminator: "")
                 }
+            case let .quality(report):
+                print(report.jsonLine)
+                if progress {
+                    printError(String(format: "\nquality at step %d: precision %.2f (eval) %.2f (train), modes %d/%d, TV %.2f",
+                                      report.iteration, report.eval.precision, report.train.precision,
+                                      report.eval.modesCovered, report.eval.modes, report.eval.totalVariation))
+                }
             case let .stateChanged(state) where state == .diverged:
                 // Headless has nobody to ask: a diverged run ends with an error.
                 session.send(.stop)

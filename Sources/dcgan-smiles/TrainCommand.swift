@@ -4,6 +4,7 @@ import Foundation
 import TrainerProtocol
 
 extension WeightInit: ExpressibleByArgument {}
+extension BestCheckpointRule: ExpressibleByArgument {}
 
 /// The recipe's knobs, shared by every command that trains. Optional so that a resumed run can
 /// tell a flag given from a default: the checkpoint's configuration wins unless told otherwise.
@@ -76,11 +77,23 @@ struct Train: AsyncParsableCommand {
     var saveEvery = 0
     @Option(help: "Manual step-<n>.safetensors checkpoints kept in the run directory (0: all).")
     var keep = 10
+    @Option(help: "Measure the quality score every this many steps (default: every epoch; 0: never).")
+    var qualityEvery: Int?
+    @Option(help: "Fixed-noise samples per quality measurement.")
+    var qualitySamples = 256
+    @Option(help: "best.safetensors by: quality (precision, modes, TV) or g-loss (the seed's rule).")
+    var bestBy: BestCheckpointRule = .quality
+    @Option(help: "Stop when the quality score has not improved for this many epochs.")
+    var earlyStop: Int?
 
     func validate() throws {
         if previewEvery < 0 { throw ValidationError("--preview-every must be 0 or more, got \(previewEvery)") }
         if saveEvery < 0 { throw ValidationError("--save-every must be 0 or more, got \(saveEvery)") }
         if keep < 0 { throw ValidationError("--keep must be 0 or more, got \(keep)") }
+        if let qualityEvery, qualityEvery < 0 { throw ValidationError("--quality-every must be 0 or more, got \(qualityEvery)") }
+        if qualitySamples <= 0 { throw ValidationError("--quality-samples must be a positive integer, got \(qualitySamples)") }
+        if let earlyStop, earlyStop <= 0 { throw ValidationError("--early-stop must be a positive number of epochs, got \(earlyStop)") }
+        if earlyStop != nil, qualityEvery == 0 { throw ValidationError("--early-stop needs the quality score (--quality-every is 0)") }
         if resume != nil, let flag = recipe.fixedByCheckpoint.first {
             throw ValidationError("\(flag) cannot change when resuming: the checkpoint's configuration is used")
         }
@@ -94,6 +107,10 @@ struct Train: AsyncParsableCommand {
         options.saveEvery = saveEvery
         options.keep = keep
         options.waitForStopAfterFinishing = !headless
+        options.qualityEvery = qualityEvery
+        options.qualitySamples = qualitySamples
+        options.bestBy = bestBy
+        options.earlyStopPatience = earlyStop
         let source: TrainerSource
         if let resume {
             let file: CheckpointFile

@@ -109,7 +109,8 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(generated.count, 4)
         XCTAssertTrue(recorder.all.contains(.stateChanged(.finished)))
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(directory!)/last.safetensors"))
-        XCTAssertEqual(try String(contentsOfFile: "\(directory!)/metrics.jsonl", encoding: .utf8).split(separator: "\n").count, 10)
+        let lines = try String(contentsOfFile: "\(directory!)/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.hasPrefix("{\"epoch\"") }.count, 10, "one line per step")
     }
 
     /// A save that cannot be written is a warning; training goes on.
@@ -129,6 +130,56 @@ final class TrainingSessionTests: XCTestCase {
         _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
         XCTAssertTrue(recorder.all.contains { if case let .warning(text) = $0 { return text.contains("last checkpoint not saved") } else { return false } })
         XCTAssertEqual(recorder.steps.count, 6, "training went on")
+    }
+
+    private func tinySession(iterations: Int, configure: (inout SessionOptions) -> Void) throws -> TrainingSession {
+        var config = TrainingConfig()
+        config.model = ModelConfig(latentSize: 8, featureMaps: 4)
+        config.batchSize = 8
+        config.datasetSize = 16 // 2 steps per epoch
+        config.iterations = iterations
+        var options = SessionOptions()
+        options.previewCount = 2
+        options.qualitySamples = 8
+        options.runDirectory = directory
+        configure(&options)
+        return try TrainingSession(source: .fresh(config), options: options)
+    }
+
+    private func qualityReports(_ recorder: Recorder) -> [QualityReport] {
+        recorder.all.compactMap { if case let .quality(report) = $0 { return report } else { return nil } }
+    }
+
+    func testQualityEventsAtTheConfiguredCadence() throws {
+        let session = try tinySession(iterations: 6) { $0.qualityEvery = 3 }
+        let recorder = Recorder(session.events)
+        session.start()
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        XCTAssertEqual(qualityReports(recorder).map(\.iteration), [3, 6])
+        XCTAssertEqual(qualityReports(recorder).first?.samples, 8)
+        let lines = try String(contentsOfFile: "\(directory!)/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.hasPrefix("{\"quality\"") }.count, 2)
+
+        // Default cadence: every epoch (2 steps).
+        let byEpoch = try tinySession(iterations: 6) { _ in }
+        let epochRecorder = Recorder(byEpoch.events)
+        byEpoch.start()
+        _ = waitFor(epochRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        XCTAssertEqual(qualityReports(epochRecorder).map(\.iteration), [2, 4, 6])
+        XCTAssertEqual(qualityReports(epochRecorder).map(\.epoch), [1, 2, 3])
+    }
+
+    /// An untrained tiny generator never improves on its first score: patience 1 epoch stops the
+    /// run one epoch after the first measurement, long before its 1000 steps.
+    func testEarlyStoppingStops() throws {
+        let session = try tinySession(iterations: 1000) { $0.earlyStopPatience = 1 }
+        let recorder = Recorder(session.events)
+        session.start()
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        XCTAssertEqual(recorder.steps.count, 4)
+        XCTAssertTrue(recorder.all.contains { if case let .warning(text) = $0 { return text.hasPrefix("early stop") } else { return false } })
+        XCTAssertTrue(recorder.all.contains(.stateChanged(.finished)))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(directory!)/best.safetensors"), "best by quality")
     }
 
     func testInvalidConfigurationFailsBeforeAThreadStarts() {

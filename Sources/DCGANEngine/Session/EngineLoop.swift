@@ -24,6 +24,8 @@ final class EngineLoop {
     /// Set at the first non-finite loss, for good: from then on nothing is saved automatically,
     /// so `last` and `best` keep the last good weights.
     private var diverged = false
+    private var quality: QualityMonitor?
+    private var earlyStopped = false
 
     init(source: TrainerSource, options: SessionOptions, emit: @escaping (TrainingEvent) -> Void, inbox: CommandInbox) {
         self.source = source
@@ -50,6 +52,9 @@ final class EngineLoop {
                 runDirectory = try RunDirectory(path: options.runDirectory, keep: options.keep)
             }
             previewNoise = try trainer.makeNoise(batch: options.previewCount, random: &previewRandom)
+            if options.qualityEvery != 0 {
+                quality = try QualityMonitor(trainer: trainer, samples: options.qualitySamples, seed: config.seed)
+            }
         } catch {
             emit(.error("cannot start training: \(error)"))
             emit(.finished(summary()))
@@ -67,7 +72,7 @@ final class EngineLoop {
         while !stopRequested {
             applyCommands()
             if stopRequested { break }
-            if trainer.isFinished {
+            if trainer.isFinished || earlyStopped {
                 if state != .finished {
                     // The last step's weights, unless an epoch end has just written them.
                     if trainer.iteration % config.iterationsPerEpoch != 0 { save("last") { try $0.saveLast(self.trainer) } }
@@ -117,7 +122,13 @@ final class EngineLoop {
             return
         }
         epochGeneratorLoss = (epochGeneratorLoss.sum + result.gLoss, epochGeneratorLoss.count + 1)
-        if trainer.epoch != epochBefore {
+        let epochEnded = trainer.epoch != epochBefore
+        if let every = options.qualityEvery, every > 0 ? trainer.iteration % every == 0 : false {
+            measureQuality()
+        } else if options.qualityEvery == nil, epochEnded {
+            measureQuality()
+        }
+        if epochEnded {
             endEpoch(epochBefore)
         } else if options.saveEvery > 0, trainer.iteration % options.saveEvery == 0 {
             save("last") { try $0.saveLast(trainer) }
@@ -132,9 +143,33 @@ final class EngineLoop {
         epochGeneratorLoss = (0, 0)
         guard runDirectory != nil else { return }
         save("last") { try $0.saveLast(self.trainer) }
-        save("best") { try $0.saveIfBest(self.trainer, epochGeneratorLoss: meanGeneratorLoss) }
+        if options.bestBy == .generatorLoss {
+            save("best") { try $0.saveIfBest(self.trainer, epochGeneratorLoss: meanGeneratorLoss) }
+        }
         if let batch = previewBatch(.generated) {
             do { _ = try runDirectory?.saveGrid(batch, epoch: epoch) } catch { emit(.warning("sample grid not saved: \(error)")) }
+        }
+    }
+
+    /// Scores the generator on the fixed quality noise, publishes it, keeps `best` by it, warns of
+    /// mode collapse, and stops the run when `--early-stop` patience has run out.
+    private func measureQuality() {
+        guard let quality else { return }
+        let measured: (report: QualityReport, eval: QualityScore)
+        do { measured = try quality.measure(trainer, seconds: trainingSeconds) } catch {
+            emit(.warning("quality not measured: \(error)"))
+            return
+        }
+        emit(.quality(measured.report))
+        if let runDirectory {
+            do { try runDirectory.log(line: measured.report.jsonLine) } catch { emit(.warning("metrics not written: \(error)")) }
+        }
+        let isBest = quality.record(measured.report, score: measured.eval)
+        if isBest, options.bestBy == .quality { save("best") { try $0.saveBest(self.trainer) } }
+        if let warning = quality.collapseWarning() { emit(.warning(warning)) }
+        if let patience = options.earlyStopPatience, trainer.iteration - quality.bestIteration >= patience * config.iterationsPerEpoch {
+            emit(.warning("early stop: no quality improvement in \(patience) epoch\(patience == 1 ? "" : "s") (best at step \(quality.bestIteration))"))
+            earlyStopped = true
         }
     }
 

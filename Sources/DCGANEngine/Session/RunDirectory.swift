@@ -4,7 +4,8 @@ import TrainerProtocol
 /// The files of one run: `metrics.jsonl` (one JSON line per step), `last.safetensors` (end of every
 /// epoch and every `saveEvery` steps), `best.safetensors` (lowest mean g_loss of an epoch, the
 /// seed's rule), manual `step-<n>.safetensors` (at most `keep` of them) and the fixed-noise grid of
-/// every epoch in `samples/epoch-NNNN.png`. Every write is atomic; a failure is reported, never fatal.
+/// every epoch in `samples/epoch-NNNN.png`. `best` follows the quality score unless the run asks
+/// for the seed's g_loss rule. Every write is atomic; a failure is reported, never fatal.
 final class RunDirectory {
     let path: String
     private let keep: Int
@@ -35,8 +36,17 @@ final class RunDirectory {
         }
     }
 
-    func log(_ step: StepMetrics) throws {
-        try metrics?.write(contentsOf: Data((step.jsonLine + "\n").utf8))
+    func log(_ step: StepMetrics) throws { try log(line: step.jsonLine) }
+
+    func log(line: String) throws {
+        try metrics?.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// `best.safetensors`, chosen by the caller (the quality score).
+    func saveBest(_ trainer: DCGANTrainer) throws -> String {
+        let file = "\(path)/best.safetensors"
+        try Checkpoint.save(trainer, to: file)
+        return file
     }
 
     func saveLast(_ trainer: DCGANTrainer) throws -> String {

@@ -15,10 +15,26 @@ public struct SessionOptions: Sendable, Equatable {
     /// After the last step, keep serving commands (save, samples) until `.stop` (the TUI);
     /// otherwise end at once (headless).
     public var waitForStopAfterFinishing = false
+    /// Measure quality every this many steps (nil: at the end of every epoch; 0: never).
+    public var qualityEvery: Int?
+    /// Fixed-noise samples scored per measurement.
+    public var qualitySamples = 256
+    /// What `best.safetensors` is chosen by.
+    public var bestBy = BestCheckpointRule.quality
+    /// Stop when the quality score has not improved for this many epochs (nil: never).
+    public var earlyStopPatience: Int?
     /// oneDNN threads; nil leaves OpenMP's default (all cores).
     public var threads: Int?
 
     public init() {}
+}
+
+/// How `best.safetensors` is chosen.
+public enum BestCheckpointRule: String, Sendable, CaseIterable {
+    /// The quality score (eval mode): precision, then modes covered, then TV distance.
+    case quality
+    /// The seed's rule: the lowest mean g_loss of an epoch.
+    case generatorLoss = "g-loss"
 }
 
 /// Where a session's trainer comes from.

@@ -1,0 +1,57 @@
+import TrainerProtocol
+
+/// Measures the generator's quality on a fixed noise batch during training, keeps the best score
+/// (for `best.safetensors` and early stopping) and watches for mode collapse.
+final class QualityMonitor {
+    let samples: Int
+    private let scorer = QualityScorer()
+    private let noise: Tensor
+    private var history: [QualityReport] = []
+    private(set) var best: QualityScore?
+    /// The step of the best measurement.
+    private(set) var bestIteration = 0
+
+    init(trainer: DCGANTrainer, samples: Int, seed: UInt64) throws {
+        self.samples = samples
+        var random = RandomGenerator(seed: seed ^ 0x5155_414C_4954_5921) // its own stream: scoring never changes training
+        noise = try trainer.makeNoise(batch: samples, random: &random)
+    }
+
+    /// Scores the generator in both BatchNorm modes, leaving its running statistics untouched.
+    func measure(_ trainer: DCGANTrainer, seconds: Double) throws -> (report: QualityReport, eval: QualityScore) {
+        let trainMode = try trainer.generator.preservingStatistics { try trainer.generate(noise: noise, training: true) }
+        let evalMode = try trainer.generate(noise: noise, training: false)
+        let train = scorer.score(trainMode, count: samples), eval = scorer.score(evalMode, count: samples)
+        func metrics(_ s: QualityScore) -> QualityMetrics {
+            QualityMetrics(precision: s.precision, modesCovered: s.modesCovered, modes: QualityScore.modeCount, totalVariation: s.totalVariation)
+        }
+        let report = QualityReport(iteration: trainer.iteration, epoch: max(trainer.iteration - 1, 0) / trainer.config.iterationsPerEpoch + 1,
+                                   seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval))
+        return (report, eval)
+    }
+
+    /// Records a measurement; true when it is the best so far (by precision, then modes, then TV).
+    func record(_ report: QualityReport, score: QualityScore) -> Bool {
+        history.append(report)
+        if let best, !score.isBetter(than: best) { return false }
+        best = score
+        bestIteration = report.iteration
+        return true
+    }
+
+    /// A warning when the last measurement lost modes sharply (a quarter of them or more against
+    /// the best of the previous three) or its TV rose by more than 0.25 over them.
+    func collapseWarning() -> String? {
+        guard history.count >= 2, let last = history.last else { return nil }
+        let window = history.dropLast().suffix(3)
+        let mostModes = window.map(\.eval.modesCovered).max() ?? 0
+        let lowestTV = window.map(\.eval.totalVariation).min() ?? 1
+        if mostModes - last.eval.modesCovered >= max(2, last.eval.modes / 4) {
+            return "mode collapse? modes covered fell from \(mostModes) to \(last.eval.modesCovered) of \(last.eval.modes) at step \(last.iteration)"
+        }
+        if last.eval.totalVariation - lowestTV > 0.25 {
+            return String(format: "mode collapse? TV distance rose from %.2f to %.2f at step %d", lowestTV, last.eval.totalVariation, last.iteration)
+        }
+        return nil
+    }
+}

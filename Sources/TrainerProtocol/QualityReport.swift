@@ -1,0 +1,39 @@
+/// How good generated faces are (see the engine's QualityScorer), in one BatchNorm mode.
+public struct QualityMetrics: Sendable, Equatable {
+    /// Share of samples within the threshold of their nearest prototype.
+    public var precision: Double
+    /// Prototypes with at least one good sample.
+    public var modesCovered: Int
+    /// Number of prototypes (16 for the smiley data set).
+    public var modes: Int
+    /// Total variation distance between the good samples' mode frequencies and the data set's.
+    public var totalVariation: Double
+
+    public init(precision: Double, modesCovered: Int, modes: Int, totalVariation: Double) {
+        self.precision = precision
+        self.modesCovered = modesCovered
+        self.modes = modes
+        self.totalVariation = totalVariation
+    }
+}
+
+/// A quality measurement of the generator on a fixed noise batch, with BatchNorm in training mode
+/// (batch statistics) and in eval mode (running statistics, what `sample` uses).
+public struct QualityReport: Sendable, Equatable {
+    public var iteration: Int
+    public var epoch: Int
+    /// Training wall time so far (seconds), for time-to-quality.
+    public var seconds: Double
+    public var samples: Int
+    public var train: QualityMetrics
+    public var eval: QualityMetrics
+
+    public init(iteration: Int, epoch: Int, seconds: Double, samples: Int, train: QualityMetrics, eval: QualityMetrics) {
+        self.iteration = iteration
+        self.epoch = epoch
+        self.seconds = seconds
+        self.samples = samples
+        self.train = train
+        self.eval = eval
+    }
+}

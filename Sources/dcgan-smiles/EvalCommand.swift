@@ -1,0 +1,46 @@
+import ArgumentParser
+import DCGANEngine
+import Foundation
+
+/// `eval`: the quality score of a checkpoint's generator.
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a checkpoint's faces against the data set's 16 prototypes: precision, modes covered, TV distance.")
+
+    @Option(help: "A checkpoint (ours or a PyTorch state dict of the seed's DCGAN module).")
+    var checkpoint: String
+    @Option(help: "Samples to score.")
+    var samples = 256
+    @Option(help: "Seed of the latent noise.")
+    var seed: UInt64 = 0
+    @Flag(help: "One JSON object instead of text.")
+    var json = false
+
+    func validate() throws {
+        if samples <= 0 { throw ValidationError("--samples must be a positive integer, got \(samples)") }
+    }
+
+    func run() throws {
+        let file: CheckpointFile
+        do { file = try CheckpointFile(path: checkpoint) } catch { throw CommandFailure("\(error)") }
+        let generator = try Network.generator(try DNNLContext(), config: file.model)
+        do { try file.loadGenerator(generator) } catch { throw CommandFailure("\(error)") }
+        let noise = try generator.makeInput(batch: samples)
+        var random = RandomGenerator(seed: seed)
+        random.fillNormal(noise.buffer)
+        let scorer = QualityScorer()
+        let evalMode = scorer.score(try generator.forward(noise, training: false).toArray(), count: samples)
+        let trainMode = scorer.score(try generator.forward(noise, training: true).toArray(), count: samples)
+        if json {
+            func object(_ s: QualityScore) -> String {
+                String(format: "{\"precision\":%.4f,\"modes\":%d,\"tv\":%.4f}", s.precision, s.modesCovered, s.totalVariation)
+            }
+            print("{\"checkpoint\":\"\(checkpoint)\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))}")
+            return
+        }
+        print("checkpoint: \(checkpoint) (\(samples) samples, seed \(seed), good = RMSE < \(QualityScorer.threshold) to a prototype)")
+        for (mode, score) in [("eval  (running statistics)", evalMode), ("train (batch statistics)  ", trainMode)] {
+            print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f", mode, score.precision, score.modesCovered, score.totalVariation))
+        }
+    }
+}
