@@ -18,14 +18,14 @@ enum HeadlessPrinter {
             case let .started(runInfo):
                 info = runInfo
             case let .step(metrics):
-                print(metrics.jsonLine)
+                printLine(metrics.jsonLine)
                 if progress, let info {
                     printError(String(format: "\repoch %d  step %d/%d  d_loss %.4f  g_loss %.4f  %.1f img/s ",
                                       metrics.epoch, metrics.iteration, info.totalIterations, metrics.dLoss, metrics.gLoss,
                                       metrics.imagesPerSecond), terminator: "")
                 }
             case let .quality(report):
-                print(report.jsonLine)
+                printLine(report.jsonLine)
                 if progress {
                     printError(String(format: "\nquality at step %d: precision %.2f (eval) %.2f (train), modes %d/%d, TV %.2f",
                                       report.iteration, report.eval.precision, report.train.precision,
@@ -42,12 +42,11 @@ enum HeadlessPrinter {
                 exitCode = 1
             case let .finished(summary):
                 if progress { printError("") }
-                print(summary.jsonLine)
+                printLine(summary.jsonLine)
             default:
                 break
             }
         }
-        fflush(nil)
         return exitCode
     }
 }
