@@ -38,3 +38,8 @@ e2e: release
 
 clean:
 	rm -rf .build
+
+# Our training step against PyTorch's, alternating, f32 and bf16 (needs python3 with torch).
+.PHONY: bench
+bench: release
+	bash Tests/Reference/compare_bench.sh --bin $(BIN_RELEASE) $(ARGS)

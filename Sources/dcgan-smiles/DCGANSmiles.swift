@@ -8,7 +8,7 @@ struct DCGANSmiles: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dcgan-smiles",
         abstract: "Train a DCGAN to draw 64×64 smiley faces, live in the terminal.",
-        subcommands: [Train.self, Sample.self, DatasetCommand.self, Inspect.self, Eval.self],
+        subcommands: [Train.self, Sample.self, DatasetCommand.self, Inspect.self, Eval.self, Bench.self],
         defaultSubcommand: nil
     )
 

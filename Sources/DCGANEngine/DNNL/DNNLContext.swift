@@ -5,6 +5,8 @@ import CDNNL
 public final class DNNLContext {
     let engine: dnnl_engine_t
     let stream: dnnl_stream_t
+    /// When set, every primitive execution is timed into it (the bench); nil in normal training.
+    var profiler: ExecutionProfiler?
 
     public init() throws {
         var engine: dnnl_engine_t?

@@ -18,70 +18,100 @@ final class BatchNormStatistics {
 ///   x: (N, C, H, W) → y: (N, C, H, W)
 /// Training: normalises with the batch mean and biased variance, and updates the running
 /// statistics with the unbiased variance. Evaluation: normalises with the running statistics.
+/// It computes in the layout it is given (`dataDesc`: blocked or bfloat16 data inside a network;
+/// the statistics, γ and β are always float32). With `fuseReLU` it is BatchNorm2d followed by
+/// ReLU in one pass (oneDNN's fused kernel; the backward pass reads the ReLU mask from a workspace).
 final class BatchNorm2d: Layer {
     static let epsilon: Float = 1e-5
     static let momentum: Float = 0.1
 
+    let outputDesc: dnnl_memory_desc_t
+    let summary: LayerSummary
     private let training: Bool
-    private let scale: Tensor, shift: Tensor
-    private let scaleGradient: Tensor, shiftGradient: Tensor
     private let statistics: BatchNormStatistics
     private let batchMean: Tensor, batchVariance: Tensor
+    private let inputAdapter: LayoutAdapter
+    private let gradientAdapter: LayoutAdapter
     private let output: Tensor
     private let inputGradient: Tensor
-    private let forwardPrimitive: Primitive
-    private let backwardPrimitive: Primitive?
+    private let forwardExecution: Execution
+    /// dL/dx with dγ and dβ (oneDNN 2.6 has no data-only pass with scale and shift; dγ and dβ
+    /// are the same reductions dx needs anyway).
+    private let backwardExecution: Execution?
     /// Elements per channel: N·H·W, for the unbiased variance.
     private let reductionSize: Int
-    private var input: Tensor?
+
+    convenience init(_ context: DNNLContext, shape: [Int], training: Bool, scale: Tensor, shift: Tensor,
+                     scaleGradient: Tensor, shiftGradient: Tensor, statistics: BatchNormStatistics) throws {
+        try self.init(context, shape: shape, training: training, scale: scale, shift: shift,
+                      scaleGradient: scaleGradient, shiftGradient: shiftGradient, statistics: statistics, dataDesc: nil)
+    }
 
     init(_ context: DNNLContext, shape: [Int], training: Bool, scale: Tensor, shift: Tensor,
-         scaleGradient: Tensor, shiftGradient: Tensor, statistics: BatchNormStatistics) throws {
+         scaleGradient: Tensor, shiftGradient: Tensor, statistics: BatchNormStatistics,
+         dataDesc: dnnl_memory_desc_t?, fuseReLU: Bool = false, label: LayerLabel = .standalone("bn")) throws {
         let channels = shape[1]
         self.training = training
-        self.scale = scale
-        self.shift = shift
-        self.scaleGradient = scaleGradient
-        self.shiftGradient = shiftGradient
         self.statistics = statistics
         reductionSize = shape[0] * shape[2] * shape[3]
         batchMean = try Tensor(context, dims: [channels])
         batchVariance = try Tensor(context, dims: [channels])
-        output = try Tensor(context, dims: shape)
-        inputGradient = try Tensor(context, dims: shape)
-        var dataDesc = output.desc
-        let affine = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue
+        var data = try dataDesc ?? MemoryDescriptor.plain(dims: shape)
+        inputAdapter = try LayoutAdapter(context, desc: data, tag: label.tag(.reorder, .forward))
+        gradientAdapter = try LayoutAdapter(context, desc: data, tag: label.tag(.reorder, .backwardData))
+        output = try Tensor(context, desc: data)
+        inputGradient = try Tensor(context, desc: data)
+        outputDesc = data
+        let fuse = fuseReLU ? dnnl_fuse_norm_relu.rawValue : 0
+        let affine = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue | fuse
         let eps = BatchNorm2d.epsilon
+        let name = label.name + (fuseReLU ? "+relu" : "")
+        let source = inputAdapter.target
         if training {
             let forward = try Primitive.make(context, dnnl_batch_normalization_desc_t(), name: "bn fwd train \(shape)") {
-                dnnl_batch_normalization_forward_desc_init(&$0, dnnl_forward_training, &dataDesc, eps, affine)
+                dnnl_batch_normalization_forward_desc_init(&$0, dnnl_forward_training, &data, eps, affine)
             }
-            forwardPrimitive = forward
-            backwardPrimitive = try Primitive.make(context, dnnl_batch_normalization_desc_t(), hint: forward,
-                                                   name: "bn bwd \(shape)") {
-                dnnl_batch_normalization_backward_desc_init(&$0, dnnl_backward, &dataDesc, &dataDesc, eps, affine)
+            let backward = try Primitive.make(context, dnnl_batch_normalization_desc_t(), hint: forward,
+                                              name: "bn bwd \(shape)") {
+                dnnl_batch_normalization_backward_desc_init(&$0, dnnl_backward, &data, &data, eps, affine)
             }
+            // The fused ReLU's mask, written by the forward pass and read by the backward one.
+            let workspace = try forward.memoryDescriptor(for: DNNL_ARG_WORKSPACE).map { try Tensor(context, desc: $0) }
+            let workspaceArg = workspace.map { [(DNNL_ARG_WORKSPACE, $0)] } ?? []
+            forwardExecution = Execution(forward, [(DNNL_ARG_SRC, source), (DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift),
+                                                   (DNNL_ARG_DST, output), (DNNL_ARG_MEAN, batchMean),
+                                                   (DNNL_ARG_VARIANCE, batchVariance)] + workspaceArg,
+                                         tag: label.tag(.batchNorm, .forward))
+            let common = [(DNNL_ARG_SRC, source), (DNNL_ARG_MEAN, batchMean), (DNNL_ARG_VARIANCE, batchVariance),
+                          (DNNL_ARG_DIFF_DST, gradientAdapter.target), (DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift),
+                          (DNNL_ARG_DIFF_SRC, inputGradient)] + workspaceArg
+            backwardExecution = Execution(backward, common + [(DNNL_ARG_DIFF_SCALE, scaleGradient),
+                                                              (DNNL_ARG_DIFF_SHIFT, shiftGradient)],
+                                          tag: label.tag(.batchNorm, .backwardWeights))
+            summary = LayerSummary(module: label.module, name: name, input: MemoryDescriptor.describe(data),
+                                   output: MemoryDescriptor.describe(data),
+                                   implementations: "fwd \(forward.implementationName), bwd \(backward.implementationName)")
         } else {
             let flags = affine | dnnl_use_global_stats.rawValue
-            forwardPrimitive = try Primitive.make(context, dnnl_batch_normalization_desc_t(), name: "bn fwd eval \(shape)") {
-                dnnl_batch_normalization_forward_desc_init(&$0, dnnl_forward_inference, &dataDesc, eps, flags)
+            let forward = try Primitive.make(context, dnnl_batch_normalization_desc_t(), name: "bn fwd eval \(shape)") {
+                dnnl_batch_normalization_forward_desc_init(&$0, dnnl_forward_inference, &data, eps, flags)
             }
-            backwardPrimitive = nil
+            forwardExecution = Execution(forward, [(DNNL_ARG_SRC, source), (DNNL_ARG_MEAN, statistics.runningMean),
+                                                   (DNNL_ARG_VARIANCE, statistics.runningVariance), (DNNL_ARG_SCALE, scale),
+                                                   (DNNL_ARG_SHIFT, shift), (DNNL_ARG_DST, output)],
+                                         tag: label.tag(.batchNorm, .forward))
+            backwardExecution = nil
+            summary = LayerSummary(module: label.module, name: name + " (eval)", input: MemoryDescriptor.describe(data),
+                                   output: MemoryDescriptor.describe(data), implementations: "fwd \(forward.implementationName)")
         }
     }
 
     func forward(_ x: Tensor) -> Tensor {
-        input = x
-        guard training else {
-            forwardPrimitive.execute([(DNNL_ARG_SRC, x), (DNNL_ARG_MEAN, statistics.runningMean),
-                                      (DNNL_ARG_VARIANCE, statistics.runningVariance), (DNNL_ARG_SCALE, scale),
-                                      (DNNL_ARG_SHIFT, shift), (DNNL_ARG_DST, output)])
-            return output
-        }
-        forwardPrimitive.execute([(DNNL_ARG_SRC, x), (DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift),
-                                  (DNNL_ARG_DST, output), (DNNL_ARG_MEAN, batchMean),
-                                  (DNNL_ARG_VARIANCE, batchVariance)])
-        updateRunningStatistics()
+        let source = inputAdapter.conform(x)
+        forwardExecution.bind(DNNL_ARG_SRC, source)
+        backwardExecution?.bind(DNNL_ARG_SRC, source)
+        forwardExecution.run()
+        if training { updateRunningStatistics() }
         return output
     }
 
@@ -98,14 +128,13 @@ final class BatchNorm2d: Layer {
     }
 
     func backward(_ dy: Tensor, inputGradient wantInput: Bool, weightGradients: Bool) -> Tensor? {
-        guard let backwardPrimitive, let input else {
+        guard let backwardExecution else {
             preconditionFailure("BatchNorm2d.backward needs a training-mode forward first")
         }
-        // dγ and dβ come out of the same pass as dx; oneDNN computes them together.
-        backwardPrimitive.execute([(DNNL_ARG_SRC, input), (DNNL_ARG_MEAN, batchMean),
-                                   (DNNL_ARG_VARIANCE, batchVariance), (DNNL_ARG_DIFF_DST, dy),
-                                   (DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift), (DNNL_ARG_DIFF_SRC, inputGradient),
-                                   (DNNL_ARG_DIFF_SCALE, scaleGradient), (DNNL_ARG_DIFF_SHIFT, shiftGradient)])
+        let gradient = gradientAdapter.conform(dy)
+        // dγ and dβ come out of the same pass as dx (written even when not wanted: harmless).
+        backwardExecution.bind(DNNL_ARG_DIFF_DST, gradient)
+        backwardExecution.run()
         return inputGradient
     }
 }

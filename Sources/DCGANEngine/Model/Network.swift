@@ -21,11 +21,26 @@ public final class Network {
     private let context: DNNLContext
     private var graphs: [GraphKey: NetworkGraph] = [:]
     private var lastGraph: NetworkGraph?
+    /// Changes of the parameter values, for the layers' reordered weight copies.
+    let weightGeneration = WeightGeneration()
+    /// Only the discriminator's result is read by Swift (the loss): it is made plain float32.
+    let plainResult: Bool
+    /// Precision, layouts and fusions of the compiled graphs; changing them recompiles on next use.
+    public var options = GraphOptions() {
+        didSet {
+            if options != oldValue {
+                graphs = [:]
+                lastGraph = nil
+            }
+        }
+    }
 
     private struct GraphKey: Hashable { let batch: Int; let training: Bool }
 
-    init(_ context: DNNLContext, name: String, specs: [LayerSpec], inputShape: [Int], gradientSlots: Int) throws {
+    init(_ context: DNNLContext, name: String, specs: [LayerSpec], inputShape: [Int], gradientSlots: Int,
+         plainResult: Bool = false) throws {
         self.context = context
+        self.plainResult = plainResult
         self.name = name
         self.specs = specs
         self.inputShape = inputShape
@@ -60,7 +75,8 @@ public final class Network {
     /// Two gradient slots: one for the real batch, one for the fake batch of the D step.
     public static func discriminator(_ context: DNNLContext, config: ModelConfig) throws -> Network {
         try Network(context, name: "discriminator", specs: config.discriminatorLayers,
-                    inputShape: [config.imageChannels, config.imageSize, config.imageSize], gradientSlots: 2)
+                    inputShape: [config.imageChannels, config.imageSize, config.imageSize], gradientSlots: 2,
+                    plainResult: true)
     }
 
     /// The compiled graph for a batch size and mode (built once, then reused).
@@ -78,11 +94,24 @@ public final class Network {
     }
 
     /// x: (N, C, H, W) → output; training mode uses batch statistics and updates the running ones.
+    /// The output may be in a blocked or bfloat16 layout (the generator's): read it with `toArray()`.
     public func forward(_ x: Tensor, training: Bool) throws -> Tensor {
+        try forward(x, training: training, weightsChanged: true)
+    }
+
+    /// `weightsChanged: false` promises that the parameters were not written since this network's
+    /// last forward pass, so the layers keep their reordered weights (the training step knows).
+    func forward(_ x: Tensor, training: Bool, weightsChanged: Bool) throws -> Tensor {
         precondition(Array(x.dims.dropFirst()) == inputShape, "\(name): input \(x.dims), expected (N, \(inputShape))")
+        if weightsChanged { weightGeneration.advance() }
         let graph = try graph(batch: x.dims[0], training: training)
         lastGraph = graph
         return graph.forward(x)
+    }
+
+    /// The layers of the graph for a batch size and mode, as the bench's layer table shows them.
+    public func layerSummaries(batch: Int, training: Bool) throws -> [LayerSummary] {
+        try graph(batch: batch, training: training).layers.map(\.summary)
     }
 
     /// Back-propagates dL/d(output) of the last forward pass (which must have been in training mode).
@@ -139,37 +168,83 @@ public final class Network {
     public var parameterCount: Int { parameters.count }
 }
 
-/// The layers of a network compiled for one batch size and mode.
+/// The layers of a network compiled for one batch size and mode. Each layer computes in the
+/// layout its predecessor hands it (the convolutions choose theirs), with the fusions and the
+/// precision of the network's `options`.
 final class NetworkGraph {
     let batch: Int
     let training: Bool
-    private let layers: [any Layer]
+    let layers: [any Layer]
 
     init(_ context: DNNLContext, network: Network, batch: Int, training: Bool) throws {
         self.batch = batch
         self.training = training
-        var shape = [batch] + network.inputShape
-        var layers: [any Layer] = []
+        let options = network.options
         let store = network.parameters
-        for (index, spec) in network.specs.enumerated() {
-            switch spec {
+        let specs = network.specs
+        let lastConvolution = specs.lastIndex { if case .convolution = $0 { return true } else { return false } }
+        var shape = [batch] + network.inputShape
+        var desc: dnnl_memory_desc_t? = options.preferredLayouts ? nil : try MemoryDescriptor.plain(dims: shape)
+        var layers: [any Layer] = []
+        var index = 0
+        while index < specs.count {
+            let label = LayerLabel(network: network.name, module: index, name: specs[index].shortName)
+            let next = index + 1 < specs.count ? specs[index + 1] : nil
+            switch specs[index] {
             case let .convolution(kind, _, outChannels, stride, padding):
                 let p = store.index(of: "net.\(index).weight")!
-                let layer = try Convolution2d(context, kind: kind, inputShape: shape, outChannels: outChannels,
-                                              kernel: LayerSpec.kernel, stride: stride, padding: padding,
-                                              weight: store.valueTensors[p], weightGradient: store.gradientTensors[p])
+                // The discriminator's last layer (512 → 1) computes in float32 into plain memory:
+                // its probabilities go to the loss in Swift.
+                let isResult = network.plainResult && index == lastConvolution
+                var convolution = Convolution2d.Options()
+                convolution.dataType = isResult ? dnnl_f32 : options.precision.dataType
+                convolution.layout = options.preferredLayouts ? (options.convolutionLayouts[index] ?? .any) : .plain
+                convolution.plainResult = isResult
+                convolution.plainOutputs = false
+                convolution.generation = network.weightGeneration
+                convolution.label = label
+                if options.fuseConvolutionActivation, case let .activation(activation)? = next {
+                    convolution.activation = activation
+                    convolution.label.name += "+\(activation.name)"
+                }
+                func make(_ options: Convolution2d.Options) throws -> Convolution2d {
+                    try Convolution2d(context, kind: kind, inputShape: shape, outChannels: outChannels,
+                                      kernel: LayerSpec.kernel, stride: stride, padding: padding,
+                                      weight: store.valueTensors[p], weightGradient: store.gradientTensors[p],
+                                      options: options)
+                }
+                var layer = try make(convolution)
+                if !layer.fusionPays {
+                    convolution.activation = nil
+                    convolution.label = label
+                    layer = try make(convolution)
+                }
                 shape = layer.outputShape
+                desc = layer.outputDesc
                 layers.append(layer)
+                if convolution.activation != nil { index += 1 }
             case .batchNorm:
                 let w = store.index(of: "net.\(index).weight")!, b = store.index(of: "net.\(index).bias")!
-                layers.append(try BatchNorm2d(context, shape: shape, training: training,
-                                              scale: store.valueTensors[w], shift: store.valueTensors[b],
-                                              scaleGradient: store.gradientTensors[w],
-                                              shiftGradient: store.gradientTensors[b],
-                                              statistics: network.statistics[index]!))
+                let fuse = options.fuseBatchNormReLU && next == .activation(.relu)
+                let layer = try BatchNorm2d(context, shape: shape, training: training,
+                                            scale: store.valueTensors[w], shift: store.valueTensors[b],
+                                            scaleGradient: store.gradientTensors[w], shiftGradient: store.gradientTensors[b],
+                                            statistics: network.statistics[index]!, dataDesc: desc, fuseReLU: fuse,
+                                            label: label)
+                desc = layer.outputDesc
+                layers.append(layer)
+                if fuse { index += 1 }
             case let .activation(kind):
-                layers.append(try Activation(context, kind: kind, shape: shape))
+                // In place only after a BatchNorm, whose output nothing else reads.
+                var afterBatchNorm = false
+                if index > 0, case .batchNorm = specs[index - 1] { afterBatchNorm = true }
+                let layer = try Activation(context, kind: kind, shape: shape, dataDesc: desc,
+                                           inPlace: options.inPlaceActivations && afterBatchNorm && desc != nil,
+                                           label: label)
+                desc = layer.outputDesc
+                layers.append(layer)
             }
+            index += 1
         }
         self.layers = layers
     }
@@ -190,6 +265,17 @@ final class NetworkGraph {
             gradient = dx
         }
         return gradient
+    }
+}
+
+extension LayerSpec {
+    var shortName: String {
+        switch self {
+        case .convolution(.convolution, let i, let o, _, _): return "conv \(i)→\(o)"
+        case .convolution(.transposed, let i, let o, _, _): return "convT \(i)→\(o)"
+        case .batchNorm: return "bn"
+        case .activation(let kind): return kind.name
+        }
     }
 }
 

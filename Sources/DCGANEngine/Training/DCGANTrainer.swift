@@ -68,52 +68,67 @@ public final class DCGANTrainer {
 
     /// Takes the next batch, draws fresh noise for both steps and trains one step.
     public func step() throws -> StepResult {
-        let indices = loader.nextBatch()
-        let buffers = try stepBuffers(batch: indices.count)
-        loader.fill(buffers.real.pointer, with: indices)
-        noiseRandom.fillNormal(buffers.noiseD.buffer)
-        noiseRandom.fillNormal(buffers.noiseG.buffer)
+        let buffers = try context.phase("data") { () throws -> StepBuffers in
+            let indices = loader.nextBatch()
+            let buffers = try stepBuffers(batch: indices.count)
+            loader.fill(buffers.real.pointer, with: indices)
+            noiseRandom.fillNormal(buffers.noiseD.buffer)
+            noiseRandom.fillNormal(buffers.noiseG.buffer)
+            return buffers
+        }
         return try trainStep(real: buffers.real, noiseD: buffers.noiseD, noiseG: buffers.noiseG)
     }
 
     /// One step of the seed's recipe on given data (used by `step()` and by the PyTorch fixtures):
     ///   D step: d_loss = (BCE(D(x), 0.9) + BCE(D(G(z_d)), 0)) / 2, Adam on D;
     ///   G step: g_loss = BCE(D(G(z_g)), 1), Adam on G.
+    /// The networks keep their weights reordered for the convolutions between forward passes that
+    /// no update separates (`weightsChanged: false`).
     public func trainStep(real: Tensor, noiseD: Tensor, noiseG: Tensor) throws -> StepResult {
         let batch = real.dims[0]
         let lossGradient = try stepBuffers(batch: batch).lossGradient
 
         // D step, real half: gradients into slot 0, scaled by ½ for the average.
         discriminator.parameters.selectGradientSlot(0)
-        let realOutput = try discriminator.forward(real, training: true)
-        let realLoss = BinaryCrossEntropy.loss(UnsafeBufferPointer(realOutput.buffer), target: config.realLabel)
-        let dX = mean(realOutput)
-        BinaryCrossEntropy.gradient(UnsafeBufferPointer(realOutput.buffer), target: config.realLabel, scale: 0.5,
-                                    into: lossGradient.buffer)
+        let realOutput = try discriminator.forward(real, training: true, weightsChanged: true)
+        let (realLoss, dX) = context.phase("loss") { () -> (Float, Float) in
+            let probabilities = UnsafeBufferPointer(realOutput.buffer)
+            BinaryCrossEntropy.gradient(probabilities, target: config.realLabel, scale: 0.5, into: lossGradient.buffer)
+            return (BinaryCrossEntropy.loss(probabilities, target: config.realLabel), mean(realOutput))
+        }
         discriminator.backward(lossGradient, inputGradient: false, weightGradients: true)
 
         // D step, fake half: G(z_d) is a constant here (detached), gradients into slot 1.
-        let fakeForD = try generator.forward(noiseD, training: true)
+        let fakeForD = try generator.forward(noiseD, training: true, weightsChanged: true)
         discriminator.parameters.selectGradientSlot(1)
-        let fakeOutput = try discriminator.forward(fakeForD, training: true)
-        let fakeLoss = BinaryCrossEntropy.loss(UnsafeBufferPointer(fakeOutput.buffer), target: 0)
-        let dGZ = mean(fakeOutput)
-        BinaryCrossEntropy.gradient(UnsafeBufferPointer(fakeOutput.buffer), target: 0, scale: 0.5,
-                                    into: lossGradient.buffer)
+        let fakeOutput = try discriminator.forward(fakeForD, training: true, weightsChanged: false)
+        let (fakeLoss, dGZ) = context.phase("loss") { () -> (Float, Float) in
+            let probabilities = UnsafeBufferPointer(fakeOutput.buffer)
+            BinaryCrossEntropy.gradient(probabilities, target: 0, scale: 0.5, into: lossGradient.buffer)
+            return (BinaryCrossEntropy.loss(probabilities, target: 0), mean(fakeOutput))
+        }
         discriminator.backward(lossGradient, inputGradient: false, weightGradients: true)
-        optimizerD.update(discriminator.parameters.values,
-                          gradients: [discriminator.parameters.gradient(slot: 0), discriminator.parameters.gradient(slot: 1)])
+        context.phase("adam") {
+            optimizerD.update(discriminator.parameters.values,
+                              gradients: [discriminator.parameters.gradient(slot: 0), discriminator.parameters.gradient(slot: 1)])
+        }
 
         // G step: fresh noise, labels 1; D's weight gradients are not needed, only dL/dx.
-        let fakeForG = try generator.forward(noiseG, training: true)
-        let output = try discriminator.forward(fakeForG, training: true)
-        let gLoss = BinaryCrossEntropy.loss(UnsafeBufferPointer(output.buffer), target: 1)
-        BinaryCrossEntropy.gradient(UnsafeBufferPointer(output.buffer), target: 1, scale: 1, into: lossGradient.buffer)
+        // G is unchanged since its forward pass above; D was just updated.
+        let fakeForG = try generator.forward(noiseG, training: true, weightsChanged: false)
+        let output = try discriminator.forward(fakeForG, training: true, weightsChanged: true)
+        let gLoss = context.phase("loss") { () -> Float in
+            let probabilities = UnsafeBufferPointer(output.buffer)
+            BinaryCrossEntropy.gradient(probabilities, target: 1, scale: 1, into: lossGradient.buffer)
+            return BinaryCrossEntropy.loss(probabilities, target: 1)
+        }
         guard let imageGradient = discriminator.backward(lossGradient, inputGradient: true, weightGradients: false) else {
             preconditionFailure("discriminator returned no input gradient")
         }
         generator.backward(imageGradient, inputGradient: false, weightGradients: true)
-        optimizerG.update(generator.parameters.values, gradients: [generator.parameters.gradient(slot: 0)])
+        context.phase("adam") {
+            optimizerG.update(generator.parameters.values, gradients: [generator.parameters.gradient(slot: 0)])
+        }
 
         iteration += 1
         return StepResult(dLoss: (realLoss + fakeLoss) / 2, gLoss: gLoss, dX: dX, dGZ: dGZ, batchSize: batch)

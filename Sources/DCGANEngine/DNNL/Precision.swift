@@ -1,0 +1,33 @@
+import CDNNL
+
+/// Arithmetic of the convolutions.
+public enum Precision: String, Sendable, CaseIterable, Codable {
+    /// float32 everywhere, as PyTorch's default.
+    case f32
+    /// bfloat16 activations and weights in the convolutions (and the BatchNorm/activation layers
+    /// between them); float32 master weights and weight gradients, float32 BatchNorm statistics,
+    /// γ and β, the discriminator's last layer and its output (so the loss is float32), and Adam.
+    case bf16
+
+    var dataType: dnnl_data_type_t { self == .bf16 ? dnnl_bf16 : dnnl_f32 }
+}
+
+/// How a network's layers are compiled: the performance levers, each switchable so the bench can
+/// measure what it pays. The defaults are the fastest measured configuration.
+public struct GraphOptions: Sendable, Equatable {
+    public var precision: Precision = .f32
+    /// Activations in the convolutions' preferred layouts (blocked) end to end; off: plain NCHW
+    /// everywhere (the convolutions may still pick blocked weights).
+    public var preferredLayouts = true
+    /// BatchNorm + ReLU in one oneDNN pass (the generator).
+    public var fuseBatchNormReLU = true
+    /// An activation straight after a convolution as the convolution's post-op.
+    public var fuseConvolutionActivation = true
+    /// Activations after BatchNorm overwrite its output (and their gradient the incoming one).
+    public var inPlaceActivations = true
+    /// Per-module layout overrides for convolutions (module index → layout), e.g. plain for the
+    /// three-channel image layers.
+    public var convolutionLayouts: [Int: ConvolutionLayout] = [:]
+
+    public init() {}
+}

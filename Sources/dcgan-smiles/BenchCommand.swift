@@ -1,0 +1,103 @@
+import ArgumentParser
+import DCGANEngine
+import Foundation
+
+extension Precision: ExpressibleByArgument {}
+extension ConvolutionLayout: ExpressibleByArgument {}
+
+/// `bench`: times full training steps of the recipe (the engine measures, this only prints).
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time training steps (D step + G step) of the recipe: images/s, GFLOP/s, time per phase, peak RSS.")
+
+    @OptionGroup var recipe: RecipeOptions
+    @Option(help: "Convolution arithmetic: f32, or bf16 (bfloat16 activations and weights, float32 master weights).")
+    var precision: Precision = .f32
+    @Option(help: "Timed steps (after the warm-up).")
+    var steps = 10
+    @Option(help: "Untimed warm-up steps.")
+    var warmup = 3
+    @Flag(help: "One JSON object instead of the table.")
+    var json = false
+    @Flag(help: "A per-layer table: forward, backward-data, backward-weights times, layouts and kernels.")
+    var layers = false
+    @Flag(help: "Lever off: plain NCHW activations everywhere instead of the convolutions' preferred layouts.")
+    var plainLayouts = false
+    @Flag(help: "Lever off: BatchNorm and ReLU as two passes.")
+    var noFuseBatchNormReLU = false
+    @Flag(help: "Lever off: activations after a convolution as a separate pass, not a post-op.")
+    var noFuseConvolutionActivation = false
+    @Flag(help: "Lever off: activations after BatchNorm into their own buffers, not in place.")
+    var noInPlace = false
+    @Option(parsing: .upToNextOption,
+            help: "Layout overrides for convolutions, as G<module>=<layout> or D<module>=<layout> (any, plain, nhwc).")
+    var layout: [String] = []
+
+    func validate() throws {
+        if steps <= 0 { throw ValidationError("--steps must be a positive integer, got \(steps)") }
+        if warmup < 0 { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
+        _ = try overrides()
+    }
+
+    private func overrides() throws -> (generator: [Int: ConvolutionLayout], discriminator: [Int: ConvolutionLayout]) {
+        var g: [Int: ConvolutionLayout] = [:], d: [Int: ConvolutionLayout] = [:]
+        for entry in layout {
+            let parts = entry.split(separator: "=")
+            guard parts.count == 2, let net = parts[0].first, "GD".contains(net), let module = Int(parts[0].dropFirst()),
+                  let value = ConvolutionLayout(rawValue: String(parts[1])) else {
+                throw ValidationError("--layout expects G<module>=<any|plain|nhwc> or D<module>=…, got \(entry)")
+            }
+            if net == "G" { g[module] = value } else { d[module] = value }
+        }
+        return (g, d)
+    }
+
+    func run() async throws {
+        var options = BenchmarkOptions()
+        options.config = recipe.makeConfig()
+        options.threads = recipe.threads
+        options.steps = steps
+        options.warmupSteps = warmup
+        options.graph.precision = precision
+        options.graph.preferredLayouts = !plainLayouts
+        options.graph.fuseBatchNormReLU = !noFuseBatchNormReLU
+        options.graph.fuseConvolutionActivation = !noFuseConvolutionActivation
+        options.graph.inPlaceActivations = !noInPlace
+        let (g, d) = try overrides()
+        options.generatorLayouts = g
+        options.discriminatorLayouts = d
+        let report = try Benchmark.run(options)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(Self.table(report, layers: layers))
+        }
+    }
+
+    static func table(_ r: BenchmarkReport, layers: Bool) -> String {
+        var lines: [String] = []
+        lines.append("dcgan-smiles \(r.precision), batch \(r.batchSize), \(r.threads) threads, \(r.steps) steps")
+        lines.append(String(format: "  %.4f s/step  %.1f images/s  %.1f GFLOP/step  %.1f GFLOP/s  peak RSS %.0f MiB",
+                            r.secondsPerStep, r.imagesPerSecond, r.gflopPerStep, r.gflopPerSecond, r.peakRSSMiB))
+        lines.append("  phase                        ms/step    share")
+        for phase in r.phases {
+            lines.append(String(format: "  %-26@ %9.1f  %6.1f%%", phase.name as NSString, phase.secondsPerStep * 1000,
+                                100 * phase.secondsPerStep / r.secondsPerStep))
+        }
+        if layers {
+            lines.append("")
+            lines.append("  net module layer                 fwd ms  bwd-data  bwd-wts  reorder  GFLOP   GFLOP/s  layouts; kernels")
+            for l in r.layers {
+                let ms = l.forwardMs + l.backwardDataMs + l.backwardWeightsMs
+                let rate = l.gflopPerStep > 0 && ms > 0 ? String(format: "%8.1f", l.gflopPerStep / (ms / 1000)) : "       -"
+                lines.append(String(format: "  %@ %6d %-20@ %7.1f %9.1f %8.1f %8.1f %6.2f  %@  %@; %@",
+                                    String(l.network.prefix(1)).uppercased() as NSString, l.module, l.name as NSString,
+                                    l.forwardMs, l.backwardDataMs, l.backwardWeightsMs, l.reorderMs, l.gflopPerStep,
+                                    rate as NSString, l.layouts as NSString, l.implementations as NSString))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
