@@ -91,6 +91,13 @@ def main():
                 draw.rectangle((box[0], box[1] + CELL_H // 2, box[2], box[3]), fill=fg)
             elif ch == "█":
                 draw.rectangle(box, fill=fg)
+            elif 0x2800 < ord(ch) <= 0x28FF:  # braille: draw the dots (few monospace fonts have them)
+                bits = ord(ch) - 0x2800
+                for bit, (dx, dy) in enumerate([(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (0, 3), (1, 3)]):
+                    if bits & (1 << bit):
+                        cx = box[0] + 2 + dx * 4
+                        cy = box[1] + 2 + dy * 4
+                        draw.rectangle((cx, cy, cx + 2, cy + 2), fill=fg)
             elif ch != " ":
                 draw.text((x * CELL_W, y * CELL_H + 1), ch, font=fonts[bold], fill=fg)
     image.save(sys.argv[2])
