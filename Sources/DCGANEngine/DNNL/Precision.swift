@@ -31,3 +31,15 @@ public struct GraphOptions: Sendable, Equatable {
 
     public init() {}
 }
+
+extension DCGANTrainer {
+    /// The convolutions' arithmetic of both networks (float32 by default). Changing it recompiles
+    /// the networks' graphs on their next use; parameters, Adam state and statistics are kept.
+    public var precision: Precision {
+        get { generator.options.precision }
+        set {
+            generator.options.precision = newValue
+            discriminator.options.precision = newValue
+        }
+    }
+}

@@ -21,6 +21,9 @@ final class Convolution2d: Layer {
     struct Options {
         /// Data type of the convolution's src, weights and dst (bf16: f32 weight gradients still).
         var dataType: dnnl_data_type_t = dnnl_f32
+        /// Data type of the forward output (default `dataType`): float32 for the generator's image,
+        /// so tanh and its gradient 1 − y² (which cancels near ±1) are computed in float32.
+        var outputDataType: dnnl_data_type_t?
         /// Activation layout tried first for every pass.
         var layout: ConvolutionLayout = .any
         /// Return y in plain float32 (the discriminator's (N, 1, 1, 1) probabilities, read by the loss).
@@ -105,7 +108,8 @@ final class Convolution2d: Layer {
         if options.dataType != dnnl_f32 { types.append(dnnl_f32) }
         var passes: Passes?
         for type in types {
-            let candidate = try Passes(context, geometry, layout: options.layout, dataType: type)
+            let candidate = try Passes(context, geometry, layout: options.layout, dataType: type,
+                                       outputType: type == dnnl_f32 ? dnnl_f32 : options.outputDataType ?? type)
             if passes == nil || candidate.score < passes!.score { passes = candidate }
             if candidate.score == 0 { break }
         }
@@ -267,7 +271,8 @@ final class Convolution2d: Layer {
             return best?.0
         }
 
-        init(_ context: DNNLContext, _ g: Geometry, layout: ConvolutionLayout, dataType: dnnl_data_type_t) throws {
+        init(_ context: DNNLContext, _ g: Geometry, layout: ConvolutionLayout, dataType: dnnl_data_type_t,
+             outputType: dnnl_data_type_t) throws {
             let strides = dnnlDims([g.stride, g.stride])
             let pad = dnnlDims([g.padding, g.padding])
             let name = "\(g.kind) \(g.inputShape)→\(g.outputShape)"
@@ -283,7 +288,7 @@ final class Convolution2d: Layer {
             for srcTag in tags {
                 for dstTag in tags {
                     forwardCandidates.append {
-                        var src = try desc(g.inputShape, srcTag), dst = try desc(g.outputShape, dstTag)
+                        var src = try desc(g.inputShape, srcTag), dst = try desc(g.outputShape, dstTag, outputType)
                         var weights = try desc(g.weightDims, dnnl_format_tag_any)
                         switch g.kind {
                         case .convolution:
@@ -308,7 +313,9 @@ final class Convolution2d: Layer {
             let srcDesc = forward.memoryDescriptor(for: DNNL_ARG_SRC)!
             let dstDesc = forward.memoryDescriptor(for: DNNL_ARG_DST)!
             // Layout options of the backward passes: the forward's first, then the others.
-            let dstOptions: [dnnl_memory_desc_t] = [dstDesc] + (try tags.map { try desc(g.outputShape, $0) })
+            // (dL/dy in the compute type: a float32 output's gradient is converted on the way in.)
+            let dstOptions: [dnnl_memory_desc_t] = [MemoryDescriptor.withDataType(dstDesc, dataType)]
+                + (try tags.map { try desc(g.outputShape, $0) })
             let srcOptions: [dnnl_memory_desc_t] = [srcDesc] + (try tags.map { try desc(g.inputShape, $0) })
 
             // Backward weights: src is the saved input (the forward's layout); dL/dy in any layout.

@@ -198,6 +198,9 @@ final class NetworkGraph {
                 let isResult = network.plainResult && index == lastConvolution
                 var convolution = Convolution2d.Options()
                 convolution.dataType = isResult ? dnnl_f32 : options.precision.dataType
+                // The generator's image comes out in float32 (tanh's gradient needs it, and the
+                // pictures are read in float32 anyway).
+                if index == lastConvolution { convolution.outputDataType = dnnl_f32 }
                 convolution.layout = options.preferredLayouts ? (options.convolutionLayouts[index] ?? .any) : .plain
                 convolution.plainResult = isResult
                 convolution.plainOutputs = false
