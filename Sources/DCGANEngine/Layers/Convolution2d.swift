@@ -108,8 +108,9 @@ final class Convolution2d: Layer {
         if options.dataType != dnnl_f32 { types.append(dnnl_f32) }
         var passes: Passes?
         for type in types {
-            let candidate = try Passes(context, geometry, layout: options.layout, dataType: type,
-                                       outputType: type == dnnl_f32 ? dnnl_f32 : options.outputDataType ?? type)
+            let outputType = type == dnnl_f32 ? dnnl_f32 : options.outputDataType ?? type
+            let candidate = try (try? Passes(context, geometry, layout: options.layout, dataType: type, outputType: outputType))
+                ?? Passes(context, geometry, layout: .any, dataType: type, outputType: outputType)
             if passes == nil || candidate.score < passes!.score { passes = candidate }
             if candidate.score == 0 { break }
         }
@@ -279,9 +280,9 @@ final class Convolution2d: Layer {
             func desc(_ dims: [Int], _ tag: dnnl_format_tag_t, _ type: dnnl_data_type_t = dataType) throws -> dnnl_memory_desc_t {
                 try MemoryDescriptor.make(dims: dims, dataType: type, tag: tag)
             }
-            var tags = [layout.tag]
+            // An explicit layout is used for every pass; `any` tries oneDNN's choice, then plain.
             // (Channels-last was measured too: 2–5× slower than these for the three-channel layers.)
-            for other in [ConvolutionLayout.any, .plain] where other.tag != layout.tag { tags.append(other.tag) }
+            let tags = layout == .any ? [ConvolutionLayout.any.tag, ConvolutionLayout.plain.tag] : [layout.tag]
 
             // Forward: (src, dst) layout pairs.
             var forwardCandidates: [() throws -> Primitive] = []
@@ -315,8 +316,8 @@ final class Convolution2d: Layer {
             // Layout options of the backward passes: the forward's first, then the others.
             // (dL/dy in the compute type: a float32 output's gradient is converted on the way in.)
             let dstOptions: [dnnl_memory_desc_t] = [MemoryDescriptor.withDataType(dstDesc, dataType)]
-                + (try tags.map { try desc(g.outputShape, $0) })
-            let srcOptions: [dnnl_memory_desc_t] = [srcDesc] + (try tags.map { try desc(g.inputShape, $0) })
+                + (layout == .any ? try tags.map { try desc(g.outputShape, $0) } : [])
+            let srcOptions: [dnnl_memory_desc_t] = [srcDesc] + (layout == .any ? try tags.map { try desc(g.inputShape, $0) } : [])
 
             // Backward weights: src is the saved input (the forward's layout); dL/dy in any layout.
             var weightsCandidates: [() throws -> Primitive] = []

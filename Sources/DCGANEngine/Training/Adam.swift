@@ -37,27 +37,69 @@ public final class Adam {
     /// Restores the step counter (the moments are restored by writing into their buffers).
     public func restore(step: Int) { self.step = step }
 
-    /// One update of `parameters` with the gradient `gradients[0] + gradients[1] + …`.
+    /// One update of `parameters` with the gradient `gradients[0] + gradients[1] + …` (one or two
+    /// slots). One pass over the flat buffers, 16 lanes at a time (explicit SIMD: the scalar loop
+    /// with an optional second slot did not vectorise; measured 9.5 → 5.0 ms for 2.76M
+    /// parameters), the same arithmetic as the scalar tail and as before, element by element.
     public func update(_ parameters: UnsafeMutableBufferPointer<Float>, gradients: [UnsafeMutableBufferPointer<Float>]) {
         precondition(gradients.allSatisfy { $0.count == parameters.count }, "Adam: gradient size mismatch")
+        precondition((1...2).contains(gradients.count), "Adam: one or two gradient slots")
         step += 1
         let t = Float(step)
         let bias1 = 1 - powf(beta1, t)
         let bias2Root = (1 - powf(beta2, t)).squareRoot()
-        let stepSize = learningRate / bias1
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        let coefficients = Coefficients(b1: beta1, b2: beta2, eps: epsilon, stepSize: learningRate / bias1,
+                                        bias2Root: bias2Root)
         let m = exponentialAverage.baseAddress!, v = exponentialAverageSquared.baseAddress!
         let p = parameters.baseAddress!
         let g0 = gradients[0].baseAddress!
-        let g1 = gradients.count > 1 ? gradients[1].baseAddress : nil
-        for i in 0..<parameters.count {
-            var g = g0[i]
-            if let g1 { g += g1[i] }
-            let mi = b1 * m[i] + (1 - b1) * g
-            let vi = b2 * v[i] + (1 - b2) * g * g
+        let count = parameters.count
+        if gradients.count == 2 {
+            let g1 = gradients[1].baseAddress!
+            Adam.run(count, p, m, v, coefficients) { g0.vector($0) + g1.vector($0) } scalar: { g0[$0] + g1[$0] }
+        } else {
+            Adam.run(count, p, m, v, coefficients) { g0.vector($0) } scalar: { g0[$0] }
+        }
+    }
+
+    private struct Coefficients {
+        let b1: Float, b2: Float, eps: Float, stepSize: Float, bias2Root: Float
+    }
+
+    private typealias Lanes = SIMD16<Float>
+
+    @inline(__always)
+    private static func run(_ count: Int, _ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                            _ v: UnsafeMutablePointer<Float>, _ c: Coefficients,
+                            gradient: (Int) -> Lanes, scalar: (Int) -> Float) {
+        let b1 = Lanes(repeating: c.b1), b2 = Lanes(repeating: c.b2)
+        let c1 = Lanes(repeating: 1 - c.b1), c2 = Lanes(repeating: 1 - c.b2)
+        let eps = Lanes(repeating: c.eps), stepSize = Lanes(repeating: c.stepSize), root = Lanes(repeating: c.bias2Root)
+        var i = 0
+        while i + Lanes.scalarCount <= count {
+            let g = gradient(i)
+            let mi = b1 * m.vector(i) + c1 * g
+            let vi = b2 * v.vector(i) + c2 * g * g
+            m.store(mi, at: i)
+            v.store(vi, at: i)
+            p.store(p.vector(i) - stepSize * mi / (vi.squareRoot() / root + eps), at: i)
+            i += Lanes.scalarCount
+        }
+        while i < count {
+            let g = scalar(i)
+            let mi = c.b1 * m[i] + (1 - c.b1) * g
+            let vi = c.b2 * v[i] + (1 - c.b2) * g * g
             m[i] = mi
             v[i] = vi
-            p[i] -= stepSize * mi / (vi.squareRoot() / bias2Root + eps)
+            p[i] -= c.stepSize * mi / (vi.squareRoot() / c.bias2Root + c.eps)
+            i += 1
         }
+    }
+}
+
+private extension UnsafeMutablePointer where Pointee == Float {
+    @inline(__always) func vector(_ i: Int) -> SIMD16<Float> { UnsafeRawPointer(self + i).loadUnaligned(as: SIMD16<Float>.self) }
+    @inline(__always) func store(_ value: SIMD16<Float>, at i: Int) {
+        UnsafeMutableRawPointer(self + i).storeBytes(of: value, as: SIMD16<Float>.self)
     }
 }
