@@ -70,8 +70,14 @@ final class Convolution2d: Layer {
     private final class WeightCopy {
         let tensor: Tensor
         let reorder: Execution
+        /// The copy this one is reordered from (same data type, another blocking), if any.
+        let source: Int?
         var generation = -1
-        init(tensor: Tensor, reorder: Execution) { self.tensor = tensor; self.reorder = reorder }
+        init(tensor: Tensor, reorder: Execution, source: Int?) {
+            self.tensor = tensor
+            self.reorder = reorder
+            self.source = source
+        }
     }
 
     convenience init(_ context: DNNLContext, kind: Kind, inputShape: [Int], outChannels: Int, kernel: Int, stride: Int,
@@ -158,13 +164,17 @@ final class Convolution2d: Layer {
 
         // Weights: the parameter buffer's plain view, or reordered copies.
         var copies: [WeightCopy] = []
+        // A second copy (the backward-data pass's blocking) is made from the first when both are
+        // bfloat16: exact, and half the bytes read.
         func weightSource(_ desc: dnnl_memory_desc_t) throws -> (Tensor, Int?) {
             if weight.hasLayout(desc) { return (weight, nil) }
             if let index = copies.firstIndex(where: { $0.tensor.hasLayout(desc) }) { return (copies[index].tensor, index) }
             let copy = try Tensor(context, desc: desc)
-            let reorder = try Reorder(context, from: weight.desc, to: desc)
-                .execution(weight, copy, tag: label.tag(.weightReorder, .forward))
-            copies.append(WeightCopy(tensor: copy, reorder: reorder))
+            let source = copies.firstIndex { $0.tensor.desc.data_type == desc.data_type && desc.data_type != weight.desc.data_type }
+            let from = source.map { copies[$0].tensor } ?? weight
+            let reorder = try Reorder(context, from: from.desc, to: desc)
+                .execution(from, copy, tag: label.tag(.weightReorder, .forward))
+            copies.append(WeightCopy(tensor: copy, reorder: reorder, source: source))
             return (copy, copies.count - 1)
         }
         let (forwardWeights, forwardCopy) = try weightSource(forwardWeightDesc)
@@ -379,6 +389,7 @@ final class Convolution2d: Layer {
     private func refresh(_ index: Int?) {
         guard let index else { return }
         let copy = weightCopies[index]
+        refresh(copy.source)
         if let generation = options.generation {
             if copy.generation == generation.value { return }
             copy.generation = generation.value
