@@ -68,6 +68,13 @@ public final class Tensor {
         pointer = buffer
     }
 
+    /// Points this tensor (a view) at another buffer holding data of its layout.
+    func rebind(raw buffer: UnsafeMutableRawPointer) {
+        guard buffer != UnsafeMutableRawPointer(pointer) else { return }
+        dnnlMust(dnnl_memory_set_data_handle(memory, buffer), "dnnl_memory_set_data_handle")
+        pointer = buffer.assumingMemoryBound(to: Float.self)
+    }
+
     /// The data as floats in PyTorch's order; only for plain tensors.
     public var buffer: UnsafeMutableBufferPointer<Float> {
         precondition(isPlain, "Tensor.buffer of a \(MemoryDescriptor.describe(desc)) tensor: use toArray()")
