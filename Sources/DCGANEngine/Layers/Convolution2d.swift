@@ -37,6 +37,10 @@ final class Convolution2d: Layer {
         /// (`TransposedWeightGradient`); nil: where measured faster (layers with 16 or more
         /// channels on both sides whose smaller side is at most 8×8 in bf16, 4×4 in float32).
         var transposedWeightGradient: Bool?
+        /// The layout inputs arrive in (inside a network: the previous layer's output); the
+        /// backward-weights pass may read the input in it when that has the better kernel (the
+        /// generator's last layer: gemm forward on plain data, jit weight gradient on blocked).
+        var inputDesc: dnnl_memory_desc_t?
     }
 
     let outputShape: [Int]
@@ -49,6 +53,8 @@ final class Convolution2d: Layer {
     let summary: LayerSummary
     private let options: Options
     private let inputAdapter: LayoutAdapter
+    /// The input in the backward-weights pass's layout, when it differs from the forward's.
+    private let weightsInputAdapter: LayoutAdapter?
     /// dL/dy as it arrives, in the layout of the fused activation's backward (or of the passes).
     private let gradientAdapter: LayoutAdapter
     /// dL/d(pre-activation) converted for the backward-data pass when it wants another layout.
@@ -117,7 +123,7 @@ final class Convolution2d: Layer {
                                 stride: stride, padding: padding,
                                 attributes: try options.activation.map {
                                     try PrimitiveAttributes.eltwise($0.forwardAlgorithm, alpha: $0.alpha)
-                                })
+                                }, inputDesc: options.inputDesc)
         // bfloat16 where oneDNN has optimised bfloat16 kernels for all three passes, else float32.
         var types = [options.dataType]
         if options.dataType != dnnl_f32 { types.append(dnnl_f32) }
@@ -141,6 +147,9 @@ final class Convolution2d: Layer {
         let gradientDesc = chosen.backwardWeights.memoryDescriptor(for: DNNL_ARG_DIFF_WEIGHTS)!
 
         inputAdapter = try LayoutAdapter(context, desc: srcDesc, tag: label.tag(.reorder, .forward))
+        let weightsSrcDesc = chosen.backwardWeights.memoryDescriptor(for: DNNL_ARG_SRC)!
+        weightsInputAdapter = MemoryDescriptor.equal(weightsSrcDesc, srcDesc) ? nil
+            : try LayoutAdapter(context, desc: weightsSrcDesc, tag: label.tag(.reorder, .backwardWeights))
         output = try Tensor(context, desc: dstDesc)
         inputGradient = try Tensor(context, desc: dataDiffSrc)
         let plainY = options.plainOutputs || options.plainResult
@@ -210,7 +219,7 @@ final class Convolution2d: Layer {
                                   (DNNL_ARG_WEIGHTS, backwardWeightsTensor), (DNNL_ARG_DIFF_SRC, inputGradient)],
                                  tag: label.tag(.convolution, .backwardData, flops: flops))
         backwardWeights = Execution(chosen.backwardWeights,
-                                    [(DNNL_ARG_SRC, inputAdapter.target),
+                                    [(DNNL_ARG_SRC, weightsInputAdapter?.target ?? inputAdapter.target),
                                      (DNNL_ARG_DIFF_DST, backwardWeightsGradientAdapter?.target ?? preActivationGradient),
                                      (DNNL_ARG_DIFF_WEIGHTS, gradientTarget)],
                                     tag: label.tag(.convolution, .backwardWeights, flops: flops))
@@ -257,7 +266,7 @@ final class Convolution2d: Layer {
             implementations: "fwd \(chosen.forward.implementationName) w \(describe(forwardWeightDesc)); "
                 + "bwd-d \(chosen.backwardData.implementationName) \(describe(dataDiffDst))→\(describe(dataDiffSrc)); "
                 + "bwd-w " + (transposedGradient.map { "as forward \($0.implementation)" }
-                    ?? "\(chosen.backwardWeights.implementationName) dy \(describe(weightsDiffDst))"))
+                    ?? "\(chosen.backwardWeights.implementationName) \(describe(weightsSrcDesc)), dy \(describe(weightsDiffDst))"))
     }
 
     /// What a convolution computes, independent of layouts.
@@ -269,6 +278,7 @@ final class Convolution2d: Layer {
         let stride: Int
         let padding: Int
         let attributes: PrimitiveAttributes?
+        let inputDesc: dnnl_memory_desc_t?
     }
 
     /// The three primitives of one configuration, each pass with the best kernel among its layout
@@ -356,11 +366,17 @@ final class Convolution2d: Layer {
                 + (layout == .any ? try tags.map { try desc(g.outputShape, $0) } : [])
             let srcOptions: [dnnl_memory_desc_t] = [srcDesc] + (layout == .any ? try tags.map { try desc(g.inputShape, $0) } : [])
 
-            // Backward weights: src is the saved input (the forward's layout); dL/dy in any layout.
+            // Backward weights: src is the saved input (the forward's layout, or the layout it
+            // arrived in); dL/dy in any layout.
+            var weightsSources = [srcDesc]
+            if let arriving = g.inputDesc, arriving.data_type == dataType, !MemoryDescriptor.equal(arriving, srcDesc) {
+                weightsSources.append(arriving)
+            }
             var weightsCandidates: [() throws -> Primitive] = []
+            for weightsSource in weightsSources {
             for diffDst in dstOptions {
                 weightsCandidates.append {
-                    var src = srcDesc, dst = diffDst
+                    var src = weightsSource, dst = diffDst
                     var gradient = try desc(g.weightDims, dnnl_format_tag_any, dnnl_f32)
                     switch g.kind {
                     case .convolution:
@@ -376,6 +392,7 @@ final class Convolution2d: Layer {
                         }
                     }
                 }
+            }
             }
             // Backward data: dL/dy and dL/dx in any layouts.
             var dataCandidates: [() throws -> Primitive] = []
@@ -429,7 +446,7 @@ final class Convolution2d: Layer {
         let source = inputAdapter.conform(x)
         savedInput = source
         forward.bind(DNNL_ARG_SRC, source)
-        backwardWeights.bind(DNNL_ARG_SRC, source)
+        backwardWeights.bind(DNNL_ARG_SRC, weightsInputAdapter?.conform(x) ?? source)
         refresh(forwardCopy)
         forward.run()
         plainOutputReorder?.run()

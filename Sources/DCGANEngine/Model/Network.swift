@@ -205,6 +205,7 @@ final class NetworkGraph {
                 convolution.plainResult = isResult
                 convolution.plainOutputs = false
                 convolution.generation = network.weightGeneration
+                convolution.inputDesc = desc
                 convolution.label = label
                 if options.fuseConvolutionActivation, case let .activation(activation)? = next {
                     convolution.activation = activation
