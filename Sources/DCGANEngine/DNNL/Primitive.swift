@@ -192,29 +192,40 @@ final class Reorder {
 
 /// Where a layer receives a tensor in a layout it does not compute in: converts it into its own
 /// buffer (reorders created on first sight of each layout, then reused); a tensor already in the
-/// wanted layout passes through untouched.
+/// wanted layout passes through untouched. The buffer is allocated on the first conversion (inside
+/// a network most adapters never convert); executions are first bound to `placeholder`.
 final class LayoutAdapter {
-    let target: Tensor
+    let desc: dnnl_memory_desc_t
+    let placeholder: Tensor
     private let context: DNNLContext
     private let tag: ExecutionTag
+    private var buffer: Tensor?
     private var reorders: [(source: dnnl_memory_desc_t, execution: Execution)] = []
 
     init(_ context: DNNLContext, desc: dnnl_memory_desc_t, tag: ExecutionTag) throws {
         self.context = context
-        target = try Tensor(context, desc: desc)
+        self.desc = desc
+        placeholder = try Tensor(context, placeholder: desc)
         self.tag = tag
     }
 
-    var desc: dnnl_memory_desc_t { target.desc }
+    /// The conversion buffer (allocated on first use).
+    var target: Tensor {
+        if let buffer { return buffer }
+        let made = try! Tensor(context, desc: desc)
+        buffer = made
+        return made
+    }
 
     func conform(_ x: Tensor) -> Tensor {
-        if x.memory == target.memory || x.hasLayout(target.desc) { return x }
+        if x.hasLayout(desc) { return x }
+        let target = self.target
         for entry in reorders where x.hasLayout(entry.source) {
             entry.execution.bind(DNNL_ARG_FROM, x)
             entry.execution.run()
             return target
         }
-        let reorder = try! Reorder(context, from: x.desc, to: target.desc)
+        let reorder = try! Reorder(context, from: x.desc, to: desc)
         let execution = reorder.execution(x, target, tag: tag)
         reorders.append((x.desc, execution))
         execution.run()

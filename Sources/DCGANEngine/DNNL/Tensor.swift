@@ -52,6 +52,21 @@ public final class Tensor {
         if external == nil { data!.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount) }
     }
 
+    /// A memory object of `desc` without a buffer: the initial binding of an execution argument
+    /// that is re-pointed before every run (so buffers that are never needed are never allocated).
+    init(_ context: DNNLContext, placeholder desc: dnnl_memory_desc_t) throws {
+        var desc = desc
+        dims = MemoryDescriptor.dims(desc)
+        count = dims.reduce(1, *)
+        self.context = context
+        var memory: dnnl_memory_t?
+        try dnnlCheck(dnnl_memory_create(&memory, &desc, context.engine, dcgan_dnnl_memory_none()), "dnnl_memory_create \(dims)")
+        self.memory = memory!
+        self.desc = desc
+        isPlain = false
+        pointer = UnsafeMutablePointer(bitPattern: MemoryLayout<Float>.alignment)! // never dereferenced
+    }
+
     deinit { dnnl_memory_destroy(memory) }
 
     /// Bytes of the data, including any padding of a blocked layout.

@@ -69,8 +69,9 @@ final class Activation: Layer {
         self.inPlace = inPlace
         inputAdapter = try LayoutAdapter(context, desc: data, tag: label.tag(.reorder, .forward))
         gradientAdapter = try LayoutAdapter(context, desc: data, tag: label.tag(.reorder, .backwardData))
-        output = try Tensor(context, desc: data)
-        inputGradient = try Tensor(context, desc: data)
+        // In place, y and dL/dx live in the incoming buffers: no buffers of its own.
+        output = inPlace ? try Tensor(context, placeholder: data) : try Tensor(context, desc: data)
+        inputGradient = inPlace ? try Tensor(context, placeholder: data) : try Tensor(context, desc: data)
         let (algorithm, alpha) = (kind.algorithm, kind.alpha)
         let forwardPrimitive = try Primitive.make(context, dnnl_eltwise_desc_t(), name: "eltwise fwd \(kind)") {
             dnnl_eltwise_forward_desc_init(&$0, dnnl_forward_training, algorithm, &data, alpha, 0)
@@ -79,9 +80,9 @@ final class Activation: Layer {
                                                    name: "eltwise bwd \(kind)") {
             dnnl_eltwise_backward_desc_init(&$0, algorithm, &data, &data, alpha, 0)
         }
-        forwardExecution = Execution(forwardPrimitive, [(DNNL_ARG_SRC, inputAdapter.target), (DNNL_ARG_DST, output)],
+        forwardExecution = Execution(forwardPrimitive, [(DNNL_ARG_SRC, inputAdapter.placeholder), (DNNL_ARG_DST, output)],
                                      tag: label.tag(.activation, .forward))
-        backwardExecution = Execution(backwardPrimitive, [(DNNL_ARG_DST, output), (DNNL_ARG_DIFF_DST, gradientAdapter.target),
+        backwardExecution = Execution(backwardPrimitive, [(DNNL_ARG_DST, output), (DNNL_ARG_DIFF_DST, gradientAdapter.placeholder),
                                                           (DNNL_ARG_DIFF_SRC, inputGradient)],
                                       tag: label.tag(.activation, .backwardData))
         outputDesc = data

@@ -66,7 +66,7 @@ final class BatchNorm2d: Layer {
         let affine = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue | fuse
         let eps = BatchNorm2d.epsilon
         let name = label.name + (fuseReLU ? "+relu" : "")
-        let source = inputAdapter.target
+        let source = inputAdapter.placeholder
         if training {
             let forward = try Primitive.make(context, dnnl_batch_normalization_desc_t(), name: "bn fwd train \(shape)") {
                 dnnl_batch_normalization_forward_desc_init(&$0, dnnl_forward_training, &data, eps, affine)
@@ -83,7 +83,7 @@ final class BatchNorm2d: Layer {
                                                    (DNNL_ARG_VARIANCE, batchVariance)] + workspaceArg,
                                          tag: label.tag(.batchNorm, .forward))
             let common = [(DNNL_ARG_SRC, source), (DNNL_ARG_MEAN, batchMean), (DNNL_ARG_VARIANCE, batchVariance),
-                          (DNNL_ARG_DIFF_DST, gradientAdapter.target), (DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift),
+                          (DNNL_ARG_DIFF_DST, gradientAdapter.placeholder), (DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift),
                           (DNNL_ARG_DIFF_SRC, inputGradient)] + workspaceArg
             backwardExecution = Execution(backward, common + [(DNNL_ARG_DIFF_SCALE, scaleGradient),
                                                               (DNNL_ARG_DIFF_SHIFT, shiftGradient)],

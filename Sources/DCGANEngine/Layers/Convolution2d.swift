@@ -165,7 +165,7 @@ final class Convolution2d: Layer {
                 dnnl_eltwise_backward_desc_init(&$0, activation.algorithm, &data, &data, activation.alpha, 0)
             }
             let gradient = try Tensor(context, desc: dstDesc)
-            activationBackward = Execution(primitive, [(DNNL_ARG_DST, output), (DNNL_ARG_DIFF_DST, gradientAdapter.target),
+            activationBackward = Execution(primitive, [(DNNL_ARG_DST, output), (DNNL_ARG_DIFF_DST, gradientAdapter.placeholder),
                                                        (DNNL_ARG_DIFF_SRC, gradient)],
                                            tag: label.tag(.activation, .backwardData))
             activationGradient = gradient
@@ -173,7 +173,7 @@ final class Convolution2d: Layer {
         } else {
             activationBackward = nil
             activationGradient = nil
-            preActivationGradient = gradientAdapter.target
+            preActivationGradient = gradientAdapter.placeholder
         }
         backwardDataGradientAdapter = MemoryDescriptor.equal(dataDiffDst, dstDesc) ? nil
             : try LayoutAdapter(context, desc: dataDiffDst, tag: label.tag(.reorder, .backwardData))
@@ -211,16 +211,16 @@ final class Convolution2d: Layer {
                 .execution(gradientTarget, weightGradient, tag: label.tag(.weightReorder, .backwardWeights))
         }
 
-        forward = Execution(chosen.forward, [(DNNL_ARG_SRC, inputAdapter.target), (DNNL_ARG_WEIGHTS, forwardWeights),
+        forward = Execution(chosen.forward, [(DNNL_ARG_SRC, inputAdapter.placeholder), (DNNL_ARG_WEIGHTS, forwardWeights),
                                              (DNNL_ARG_DST, output)],
                             tag: label.tag(.convolution, .forward, flops: flops))
         backwardData = Execution(chosen.backwardData,
-                                 [(DNNL_ARG_DIFF_DST, backwardDataGradientAdapter?.target ?? preActivationGradient),
+                                 [(DNNL_ARG_DIFF_DST, backwardDataGradientAdapter?.placeholder ?? preActivationGradient),
                                   (DNNL_ARG_WEIGHTS, backwardWeightsTensor), (DNNL_ARG_DIFF_SRC, inputGradient)],
                                  tag: label.tag(.convolution, .backwardData, flops: flops))
         backwardWeights = Execution(chosen.backwardWeights,
-                                    [(DNNL_ARG_SRC, weightsInputAdapter?.target ?? inputAdapter.target),
-                                     (DNNL_ARG_DIFF_DST, backwardWeightsGradientAdapter?.target ?? preActivationGradient),
+                                    [(DNNL_ARG_SRC, weightsInputAdapter?.placeholder ?? inputAdapter.placeholder),
+                                     (DNNL_ARG_DIFF_DST, backwardWeightsGradientAdapter?.placeholder ?? preActivationGradient),
                                      (DNNL_ARG_DIFF_WEIGHTS, gradientTarget)],
                                     tag: label.tag(.convolution, .backwardWeights, flops: flops))
 
@@ -250,8 +250,8 @@ final class Convolution2d: Layer {
         // kernel saves, ~2 ms; measured, bf16, batch 64.)
         let pays = computeType == dnnl_bf16 ? smallerSide <= 64 : smallerSide <= 16
         if options.transposedWeightGradient ?? (applies && pays) {
-            let (image, kernelTensor) = kind == .convolution ? (inputAdapter.target, gradientAdapter.target)
-                                                             : (gradientAdapter.target, inputAdapter.target)
+            let (image, kernelTensor) = kind == .convolution ? (inputAdapter.placeholder, gradientAdapter.placeholder)
+                                                             : (gradientAdapter.placeholder, inputAdapter.placeholder)
             transposedGradient = try TransposedWeightGradient(
                 context, kind: kind, image: image, kernel: kernelTensor, kernelSize: kernel, stride: stride,
                 padding: padding, dataType: computeType, weightGradient: weightGradient, label: label, flops: flops)

@@ -25,8 +25,8 @@ final class TransposedWeightGradient {
     private let convolution: Execution
     private let toGradient: Execution
 
-    /// `image`, `kernel`: tensors in the layouts the runs will pass (their buffers are only used
-    /// to make the views; each run re-points the views). nil when oneDNN has no optimised kernel.
+    /// `image`, `kernel`: tensors (or placeholders) in the layouts the runs will pass; each run
+    /// points the swapped views at the buffers it is given. nil when oneDNN has no optimised kernel.
     init?(_ context: DNNLContext, kind: Convolution2d.Kind, image: Tensor, kernel: Tensor, kernelSize k: Int,
           stride: Int, padding: Int, dataType: dnnl_data_type_t, weightGradient: Tensor, label: LayerLabel,
           flops: Double) throws {
@@ -39,8 +39,8 @@ final class TransposedWeightGradient {
         let imageDims = [image.dims[1], image.dims[0], image.dims[2], image.dims[3]]
         let kernelDims = [kernel.dims[1], kernel.dims[0], kernel.dims[2], kernel.dims[3]]
         let outputDims = [imageDims[0], kernelDims[0], k, k]
-        imageView = try Tensor(context, desc: swapped(image.desc), external: UnsafeMutableRawPointer(image.pointer))
-        kernelView = try Tensor(context, desc: swapped(kernel.desc), external: UnsafeMutableRawPointer(kernel.pointer))
+        imageView = try Tensor(context, placeholder: swapped(image.desc))
+        kernelView = try Tensor(context, placeholder: swapped(kernel.desc))
 
         var src = try MemoryDescriptor.any(dims: imageDims, dataType: dataType)
         var weights = try MemoryDescriptor.any(dims: kernelDims, dataType: dataType)
