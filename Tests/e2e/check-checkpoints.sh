@@ -8,10 +8,10 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 small=(--latent-size 8 --feature-maps 8 --batch-size 16 --threads 1 --seed 4)
 
 # 1. Resume: 12 steps straight vs 6 + resume + 6, compared bit for bit (same seed, one thread).
-"$bin" train --headless "${small[@]}" --iterations 12 --run-dir "$work/straight" | head -12 | cut -d, -f2-4 >"$work/straight.txt"
+"$bin" train --headless "${small[@]}" --iterations 12 --run-dir "$work/straight" | sed -n 1,12p | cut -d, -f2-4 >"$work/straight.txt"
 "$bin" train --headless "${small[@]}" --iterations 6 --run-dir "$work/first" >/dev/null
 "$bin" train --headless --resume "$work/first/last.safetensors" --iterations 12 --threads 1 --run-dir "$work/second" \
-  | head -6 | cut -d, -f2-4 >"$work/resumed.txt"
+  | sed -n 1,6p | cut -d, -f2-4 >"$work/resumed.txt"
 tail -6 "$work/straight.txt" | cmp -s - "$work/resumed.txt" || {
   echo "resumed losses differ from the uninterrupted run:"; diff <(tail -6 "$work/straight.txt") "$work/resumed.txt"; exit 1; }
 # Changing the recipe while resuming is refused.

@@ -21,7 +21,7 @@ wait_for() {
   done
   echo "timed out waiting for /$pattern/; screen:"; screen; return 1
 }
-step_counter() { screen | grep -Eo 'step [0-9,]+/' | head -1 | tr -dc 0-9; }
+step_counter() { screen | grep -Eo 'step [0-9,]+/' | sed -n 1p | tr -dc 0-9; }
 
 for size in 100x35 80x24; do
   width=${size%x*}; height=${size#*x}
