@@ -21,14 +21,20 @@ struct Bench: AsyncParsableCommand {
     var json = false
     @Flag(help: "A per-layer table: forward, backward-data, backward-weights times, layouts and kernels.")
     var layers = false
+    @Option(help: "Score this many generated samples against the data set's prototypes after the timed steps.")
+    var quality = 0
     @Flag(help: "Lever off: plain NCHW activations everywhere instead of the convolutions' preferred layouts.")
     var plainLayouts = false
-    @Flag(help: "Lever off: BatchNorm and ReLU as two passes.")
-    var noFuseBatchNormReLU = false
-    @Flag(help: "Lever off: activations after a convolution as a separate pass, not a post-op.")
-    var noFuseConvolutionActivation = false
-    @Flag(help: "Lever off: activations after BatchNorm into their own buffers, not in place.")
+    @Flag(name: .customLong("no-bn-relu-fusion"), help: "Lever off: BatchNorm and ReLU as two passes.")
+    var noBatchNormReLUFusion = false
+    @Flag(name: .customLong("no-conv-activation-fusion"),
+          help: "Lever off: activations after a convolution as a separate pass, not a post-op.")
+    var noConvolutionActivationFusion = false
+    @Flag(name: .customLong("no-in-place"), help: "Lever off: activations after BatchNorm into their own buffers.")
     var noInPlace = false
+    @Flag(name: .customLong("no-swapped-weight-gradients"),
+          help: "Lever off: every weight gradient by oneDNN's backward-weights kernels.")
+    var noSwappedWeightGradients = false
     @Option(parsing: .upToNextOption,
             help: "Layout overrides for convolutions, as G<module>=<layout> or D<module>=<layout> (any, plain, nhwc).")
     var layout: [String] = []
@@ -36,6 +42,7 @@ struct Bench: AsyncParsableCommand {
     func validate() throws {
         if steps <= 0 { throw ValidationError("--steps must be a positive integer, got \(steps)") }
         if warmup < 0 { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
+        if quality < 0 { throw ValidationError("--quality must be 0 or more, got \(quality)") }
         _ = try overrides()
     }
 
@@ -60,9 +67,11 @@ struct Bench: AsyncParsableCommand {
         options.warmupSteps = warmup
         options.graph.precision = precision
         options.graph.preferredLayouts = !plainLayouts
-        options.graph.fuseBatchNormReLU = !noFuseBatchNormReLU
-        options.graph.fuseConvolutionActivation = !noFuseConvolutionActivation
+        options.graph.fuseBatchNormReLU = !noBatchNormReLUFusion
+        options.graph.fuseConvolutionActivation = !noConvolutionActivationFusion
         options.graph.inPlaceActivations = !noInPlace
+        options.graph.swappedWeightGradients = !noSwappedWeightGradients
+        options.qualitySamples = quality
         let (g, d) = try overrides()
         options.generatorLayouts = g
         options.discriminatorLayouts = d
@@ -77,26 +86,38 @@ struct Bench: AsyncParsableCommand {
     }
 
     static func table(_ r: BenchmarkReport, layers: Bool) -> String {
+        func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+        }
+        func number(_ value: Double, _ width: Int, _ decimals: Int = 1) -> String {
+            let text = String(format: "%.\(decimals)f", value)
+            return String(repeating: " ", count: max(0, width - text.count)) + text
+        }
         var lines: [String] = []
         lines.append("dcgan-smiles \(r.precision), batch \(r.batchSize), \(r.threads) threads, \(r.steps) steps")
         lines.append(String(format: "  %.4f s/step  %.1f images/s  %.1f GFLOP/step  %.1f GFLOP/s  peak RSS %.0f MiB",
                             r.secondsPerStep, r.imagesPerSecond, r.gflopPerStep, r.gflopPerSecond, r.peakRSSMiB))
-        lines.append("  phase                        ms/step    share")
+        lines.append("  " + pad("phase", 26) + "  ms/step   share")
         for phase in r.phases {
-            lines.append(String(format: "  %-26@ %9.1f  %6.1f%%", phase.name as NSString, phase.secondsPerStep * 1000,
-                                100 * phase.secondsPerStep / r.secondsPerStep))
+            lines.append("  " + pad(phase.name, 26) + number(phase.secondsPerStep * 1000, 9)
+                         + number(100 * phase.secondsPerStep / r.secondsPerStep, 7) + "%")
         }
         if layers {
             lines.append("")
-            lines.append("  net module layer                 fwd ms  bwd-data  bwd-wts  reorder  GFLOP   GFLOP/s  layouts; kernels")
+            lines.append("  net module " + pad("layer", 20) + " fwd ms  bwd-data  bwd-wts  reorder   GFLOP  GFLOP/s  layouts; kernels")
             for l in r.layers {
                 let ms = l.forwardMs + l.backwardDataMs + l.backwardWeightsMs
-                let rate = l.gflopPerStep > 0 && ms > 0 ? String(format: "%8.1f", l.gflopPerStep / (ms / 1000)) : "       -"
-                lines.append(String(format: "  %@ %6d %-20@ %7.1f %9.1f %8.1f %8.1f %6.2f  %@  %@; %@",
-                                    String(l.network.prefix(1)).uppercased() as NSString, l.module, l.name as NSString,
-                                    l.forwardMs, l.backwardDataMs, l.backwardWeightsMs, l.reorderMs, l.gflopPerStep,
-                                    rate as NSString, l.layouts as NSString, l.implementations as NSString))
+                let rate = l.gflopPerStep > 0 && ms > 0 ? number(l.gflopPerStep / (ms / 1000), 8) : "       -"
+                lines.append("  " + String(l.network.prefix(1)).uppercased() + number(Double(l.module), 7, 0) + " "
+                             + pad(l.name, 20) + number(l.forwardMs, 7) + number(l.backwardDataMs, 10)
+                             + number(l.backwardWeightsMs, 9) + number(l.reorderMs, 9) + number(l.gflopPerStep, 8, 2)
+                             + " " + rate + "  " + l.layouts + "; " + l.implementations)
             }
+        }
+        if let q = r.quality {
+            lines.append(String(format: "  quality (%d samples): train-mode BN precision %.2f, %d/16 modes, TV %.2f; "
+                                + "eval-mode BN precision %.2f, %d/16 modes, TV %.2f", q.samples, q.trainModePrecision,
+                                q.trainModeModes, q.trainModeTV, q.evalModePrecision, q.evalModeModes, q.evalModeTV))
         }
         return lines.joined(separator: "\n")
     }

@@ -16,6 +16,8 @@ public struct BenchmarkOptions: Sendable {
     public var steps = 10
     /// oneDNN (OpenMP) threads; nil: the runtime's default (all cores).
     public var threads: Int?
+    /// Generated samples to score against the data set's prototypes after the timed steps (0: none).
+    public var qualitySamples = 0
 
     public init() {}
 }
@@ -58,6 +60,22 @@ public struct BenchmarkReport: Sendable, Codable {
     public var peakRSSMiB: Double
     public var lastDLoss: Float
     public var lastGLoss: Float
+    /// d_loss and g_loss of every timed step.
+    public var stepLosses: [[Float]]
+    /// The generator after the timed steps, scored on `qualitySamples` fixed-noise samples.
+    public var quality: BenchmarkQuality?
+}
+
+/// `QualityScore` of generated samples, with BatchNorm in training mode (as the previews) and in
+/// evaluation mode (running statistics).
+public struct BenchmarkQuality: Sendable, Codable {
+    public var samples: Int
+    public var trainModePrecision: Double
+    public var trainModeModes: Int
+    public var trainModeTV: Double
+    public var evalModePrecision: Double
+    public var evalModeModes: Int
+    public var evalModeTV: Double
 }
 
 public enum Benchmark {
@@ -77,9 +95,16 @@ public enum Benchmark {
         let profiler = ExecutionProfiler()
         context.profiler = profiler
         defer { context.profiler = nil }
+        var stepLosses: [[Float]] = []
+        stepLosses.reserveCapacity(options.steps)
         let start = profiler.now()
-        for _ in 0..<options.steps { last = try trainer.step() }
+        for _ in 0..<options.steps {
+            let result = try trainer.step()
+            stepLosses.append([result.dLoss, result.gLoss])
+            last = result
+        }
         let seconds = profiler.now() - start
+        context.profiler = nil
         let steps = Double(options.steps)
         let perStep = seconds / steps
 
@@ -116,7 +141,21 @@ public enum Benchmark {
             precision: options.graph.precision.rawValue, batchSize: batch, threads: DNNLContext.maxThreads,
             steps: options.steps, secondsPerStep: perStep, imagesPerSecond: Double(batch) / perStep,
             gflopPerStep: flops / steps / 1e9, gflopPerSecond: flops / seconds / 1e9, phases: phases, layers: layers,
-            peakRSSMiB: peakResidentMiB(), lastDLoss: last?.dLoss ?? .nan, lastGLoss: last?.gLoss ?? .nan)
+            peakRSSMiB: peakResidentMiB(), lastDLoss: last?.dLoss ?? .nan, lastGLoss: last?.gLoss ?? .nan,
+            stepLosses: stepLosses, quality: try quality(trainer, samples: options.qualitySamples))
+    }
+
+    private static func quality(_ trainer: DCGANTrainer, samples: Int) throws -> BenchmarkQuality? {
+        guard samples > 0 else { return nil }
+        var random = RandomGenerator(seed: 0x4245_4E43_4851_5541)
+        let noise = try trainer.makeNoise(batch: samples, random: &random)
+        let scorer = QualityScorer()
+        let train = scorer.score(try trainer.generator.preservingStatistics { try trainer.generate(noise: noise, training: true) },
+                                 count: samples)
+        let eval = scorer.score(try trainer.generate(noise: noise, training: false), count: samples)
+        return BenchmarkQuality(samples: samples, trainModePrecision: train.precision, trainModeModes: train.modesCovered,
+                                trainModeTV: train.totalVariation, evalModePrecision: eval.precision,
+                                evalModeModes: eval.modesCovered, evalModeTV: eval.totalVariation)
     }
 
     private static func layerTable(trainer: DCGANTrainer, profiler: ExecutionProfiler, batch: Int,

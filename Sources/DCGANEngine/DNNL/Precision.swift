@@ -25,6 +25,9 @@ public struct GraphOptions: Sendable, Equatable {
     public var fuseConvolutionActivation = true
     /// Activations after BatchNorm overwrite its output (and their gradient the incoming one).
     public var inPlaceActivations = true
+    /// Weight gradients of the small-spatial layers as a forward convolution with batch and
+    /// channels swapped, where measured faster (`TransposedWeightGradient`).
+    public var swappedWeightGradients = true
     /// Per-module layout overrides for convolutions (module index → layout), e.g. plain for the
     /// three-channel image layers.
     public var convolutionLayouts: [Int: ConvolutionLayout] = [:]

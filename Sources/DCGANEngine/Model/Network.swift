@@ -206,6 +206,7 @@ final class NetworkGraph {
                 convolution.plainOutputs = false
                 convolution.generation = network.weightGeneration
                 convolution.inputDesc = desc
+                if !options.swappedWeightGradients { convolution.transposedWeightGradient = false }
                 convolution.label = label
                 if options.fuseConvolutionActivation, case let .activation(activation)? = next {
                     convolution.activation = activation
