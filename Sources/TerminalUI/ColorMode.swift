@@ -14,12 +14,17 @@ public enum ColorMode: Sendable, Equatable {
 
     /// - Parameters:
     ///   - colorTerm: $COLORTERM; "truecolor" or "24bit" means the terminal shows 24-bit colour.
+    ///   - allowPaletteRedefinition: redefine palette entries for truecolor previews. Off unless
+    ///     asked for (DCGAN_PALETTE=redefine): inside tmux or screen, and in terminals that claim
+    ///     `can_change_color` without honouring it, redefined entries show as the stock palette's
+    ///     unrelated colours, so the faces turn to confetti. Direct colour (a terminfo with RGB,
+    ///     e.g. TERM=xterm-direct) is the dependable truecolor path.
     public static func choose(noColor: Bool, hasColors: Bool, colors: Int, canChangeColor: Bool,
-                              colorTerm: String?) -> ColorMode {
+                              colorTerm: String?, allowPaletteRedefinition: Bool = false) -> ColorMode {
         guard !noColor, hasColors, colors >= 8 else { return .monochrome }
         if colors >= 1 << 24 { return .direct }
         let truecolor = colorTerm.map { $0 == "truecolor" || $0 == "24bit" } ?? false
-        if truecolor && canChangeColor && colors >= 256 {
+        if allowPaletteRedefinition && truecolor && canChangeColor && colors >= 256 {
             // Beyond the standard 256 there are spare entries; otherwise reuse 16–255
             // (the 16 ANSI colours the UI text uses stay as the user's theme has them).
             return .redefinablePalette(colors > 256 ? 256..<min(colors, 256 + 1024) : 16..<256)

@@ -35,7 +35,8 @@ final class NcursesTerminal {
             defaultColorsAvailable = use_default_colors() == OK
         }
         colorMode = ColorMode.choose(noColor: !wantsColor, hasColors: has_colors(), colors: Int(dcgan_colors()),
-                                     canChangeColor: can_change_color(), colorTerm: environment["COLORTERM"])
+                                     canChangeColor: can_change_color(), colorTerm: environment["COLORTERM"],
+                                     allowPaletteRedefinition: environment["DCGAN_PALETTE"] == "redefine")
         capabilities = DisplayCapabilities(unicode: utf8 && !options.asciiOnly, color: colorMode.hasColor)
     }
 

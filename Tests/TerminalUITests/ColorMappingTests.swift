@@ -10,7 +10,9 @@ final class ColorMappingTests: XCTestCase {
         XCTAssertEqual(ColorMode.choose(noColor: false, hasColors: true, colors: 1 << 24, canChangeColor: false,
                                         colorTerm: nil), .direct)
         XCTAssertEqual(ColorMode.choose(noColor: false, hasColors: true, colors: 256, canChangeColor: true,
-                                        colorTerm: "24bit"), .redefinablePalette(16..<256))
+                                        colorTerm: "24bit"), .indexed256, "palette redefinition only when asked")
+        XCTAssertEqual(ColorMode.choose(noColor: false, hasColors: true, colors: 256, canChangeColor: true,
+                                        colorTerm: "24bit", allowPaletteRedefinition: true), .redefinablePalette(16..<256))
         XCTAssertEqual(ColorMode.choose(noColor: false, hasColors: true, colors: 256, canChangeColor: true,
                                         colorTerm: nil), .indexed256)
         XCTAssertEqual(ColorMode.choose(noColor: false, hasColors: true, colors: 8, canChangeColor: false,
