@@ -24,7 +24,7 @@ extension QualityReport {
             "{\"precision\":\(json(m.precision)),\"modes\":\(m.modesCovered),\"tv\":\(json(m.totalVariation))}"
         }
         return "{\"quality\":{\"epoch\":\(epoch),\"iteration\":\(iteration),\"seconds\":\(json(seconds)),"
-            + "\"samples\":\(samples),\"train\":\(metrics(train)),\"eval\":\(metrics(eval))}}"
+            + "\"samples\":\(samples),\"train\":\(metrics(train)),\"eval\":\(metrics(eval)),\"cost_seconds\":\(json(costSeconds))}}"
     }
 }
 

@@ -27,13 +27,17 @@ public struct QualityReport: Sendable, Equatable {
     public var samples: Int
     public var train: QualityMetrics
     public var eval: QualityMetrics
+    /// Wall time this measurement took (both modes, scoring included).
+    public var costSeconds: Double
 
-    public init(iteration: Int, epoch: Int, seconds: Double, samples: Int, train: QualityMetrics, eval: QualityMetrics) {
+    public init(iteration: Int, epoch: Int, seconds: Double, samples: Int, train: QualityMetrics, eval: QualityMetrics,
+                costSeconds: Double = 0) {
         self.iteration = iteration
         self.epoch = epoch
         self.seconds = seconds
         self.samples = samples
         self.train = train
         self.eval = eval
+        self.costSeconds = costSeconds
     }
 }

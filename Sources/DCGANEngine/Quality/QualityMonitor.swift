@@ -1,3 +1,4 @@
+import Dispatch
 import TrainerProtocol
 
 /// Measures the generator's quality on a fixed noise batch during training, keeps the best score
@@ -19,6 +20,7 @@ final class QualityMonitor {
 
     /// Scores the generator in both BatchNorm modes, leaving its running statistics untouched.
     func measure(_ trainer: DCGANTrainer, seconds: Double) throws -> (report: QualityReport, eval: QualityScore) {
+        let start = DispatchTime.now().uptimeNanoseconds
         let trainMode = try trainer.generator.preservingStatistics { try trainer.generate(noise: noise, training: true) }
         let evalMode = try trainer.generate(noise: noise, training: false)
         let train = scorer.score(trainMode, count: samples), eval = scorer.score(evalMode, count: samples)
@@ -26,7 +28,8 @@ final class QualityMonitor {
             QualityMetrics(precision: s.precision, modesCovered: s.modesCovered, modes: QualityScore.modeCount, totalVariation: s.totalVariation)
         }
         let report = QualityReport(iteration: trainer.iteration, epoch: max(trainer.iteration - 1, 0) / trainer.config.iterationsPerEpoch + 1,
-                                   seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval))
+                                   seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval),
+                                   costSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         return (report, eval)
     }
 
