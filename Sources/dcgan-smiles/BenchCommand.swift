@@ -115,9 +115,10 @@ struct Bench: AsyncParsableCommand {
             }
         }
         if let q = r.quality {
-            lines.append(String(format: "  quality (%d samples): train-mode BN precision %.2f, %d/16 modes, TV %.2f; "
-                                + "eval-mode BN precision %.2f, %d/16 modes, TV %.2f", q.samples, q.trainModePrecision,
-                                q.trainModeModes, q.trainModeTV, q.evalModePrecision, q.evalModeModes, q.evalModeTV))
+            lines.append(String(format: "  quality (%d samples): train-mode BN precision %.2f, %d/16 modes, TV %.2f, "
+                                + "mean RMSE to nearest prototype %.4f; eval-mode BN precision %.2f, %d/16 modes, TV %.2f, "
+                                + "mean RMSE %.4f", q.samples, q.trainModePrecision, q.trainModeModes, q.trainModeTV,
+                                q.trainModeMeanRMSE, q.evalModePrecision, q.evalModeModes, q.evalModeTV, q.evalModeMeanRMSE))
         }
         return lines.joined(separator: "\n")
     }

@@ -262,9 +262,11 @@ final class NetworkGraph {
 
     func backward(_ dy: Tensor, inputGradient: Bool, weightGradients: Bool) -> Tensor? {
         var gradient = dy
-        for (position, layer) in layers.enumerated().reversed() {
+        var position = layers.count
+        while position > 0 { // (an index loop: `enumerated().reversed()` allocates on every call)
+            position -= 1
             let wantInput = position > 0 || inputGradient
-            guard let dx = layer.backward(gradient, inputGradient: wantInput, weightGradients: weightGradients) else {
+            guard let dx = layers[position].backward(gradient, inputGradient: wantInput, weightGradients: weightGradients) else {
                 return nil
             }
             gradient = dx
