@@ -136,6 +136,29 @@ public final class Tensor {
     }
 }
 
+/// A tensor allocated on first use; until then executions are bound to its placeholder. For
+/// buffers only the backward pass needs: graphs that only ever run forward (previews, quality
+/// measurements, sampling, evaluation mode) never allocate them.
+final class LazyTensor {
+    let desc: dnnl_memory_desc_t
+    let placeholder: Tensor
+    private let context: DNNLContext
+    private var made: Tensor?
+
+    init(_ context: DNNLContext, desc: dnnl_memory_desc_t) throws {
+        self.context = context
+        self.desc = desc
+        placeholder = try Tensor(context, placeholder: desc)
+    }
+
+    var value: Tensor {
+        if let made { return made }
+        let tensor = try! Tensor(context, desc: desc)
+        made = tensor
+        return tensor
+    }
+}
+
 /// Helpers for `dnnl_memory_desc_t`.
 enum MemoryDescriptor {
     static func make(dims: [Int], dataType: dnnl_data_type_t = dnnl_f32, tag: dnnl_format_tag_t) throws -> dnnl_memory_desc_t {

@@ -52,7 +52,7 @@ final class Activation: Layer {
     private let inputAdapter: LayoutAdapter
     private let gradientAdapter: LayoutAdapter
     private let output: Tensor
-    private let inputGradient: Tensor
+    private let inputGradient: LazyTensor
     private let forwardExecution: Execution
     private let backwardExecution: Execution
 
@@ -71,7 +71,7 @@ final class Activation: Layer {
         gradientAdapter = try LayoutAdapter(context, desc: data, tag: label.tag(.reorder, .backwardData))
         // In place, y and dL/dx live in the incoming buffers: no buffers of its own.
         output = inPlace ? try Tensor(context, placeholder: data) : try Tensor(context, desc: data)
-        inputGradient = inPlace ? try Tensor(context, placeholder: data) : try Tensor(context, desc: data)
+        inputGradient = try LazyTensor(context, desc: data)
         let (algorithm, alpha) = (kind.algorithm, kind.alpha)
         let forwardPrimitive = try Primitive.make(context, dnnl_eltwise_desc_t(), name: "eltwise fwd \(kind)") {
             dnnl_eltwise_forward_desc_init(&$0, dnnl_forward_training, algorithm, &data, alpha, 0)
@@ -83,7 +83,7 @@ final class Activation: Layer {
         forwardExecution = Execution(forwardPrimitive, [(DNNL_ARG_SRC, inputAdapter.placeholder), (DNNL_ARG_DST, output)],
                                      tag: label.tag(.activation, .forward))
         backwardExecution = Execution(backwardPrimitive, [(DNNL_ARG_DST, output), (DNNL_ARG_DIFF_DST, gradientAdapter.placeholder),
-                                                          (DNNL_ARG_DIFF_SRC, inputGradient)],
+                                                          (DNNL_ARG_DIFF_SRC, inputGradient.placeholder)],
                                       tag: label.tag(.activation, .backwardData))
         outputDesc = data
         summary = LayerSummary(module: label.module, name: label.name, input: MemoryDescriptor.describe(data),
@@ -103,7 +103,7 @@ final class Activation: Layer {
     func backward(_ dy: Tensor, inputGradient wantInput: Bool, weightGradients: Bool) -> Tensor? {
         guard wantInput else { return nil }
         let gradient = gradientAdapter.conform(dy)
-        let destination = inPlace ? gradient : inputGradient
+        let destination = inPlace ? gradient : inputGradient.value
         backwardExecution.bind(DNNL_ARG_DIFF_DST, gradient)
         backwardExecution.bind(DNNL_ARG_DIFF_SRC, destination)
         backwardExecution.run()

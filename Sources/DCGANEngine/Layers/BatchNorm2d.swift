@@ -33,7 +33,7 @@ final class BatchNorm2d: Layer {
     private let inputAdapter: LayoutAdapter
     private let gradientAdapter: LayoutAdapter
     private let output: Tensor
-    private let inputGradient: Tensor
+    private let inputGradient: LazyTensor
     private let forwardExecution: Execution
     /// dL/dx with dγ and dβ (oneDNN 2.6 has no data-only pass with scale and shift; dγ and dβ
     /// are the same reductions dx needs anyway).
@@ -60,7 +60,7 @@ final class BatchNorm2d: Layer {
         inputAdapter = try LayoutAdapter(context, desc: data, tag: label.tag(.reorder, .forward))
         gradientAdapter = try LayoutAdapter(context, desc: data, tag: label.tag(.reorder, .backwardData))
         output = try Tensor(context, desc: data)
-        inputGradient = try Tensor(context, desc: data)
+        inputGradient = try LazyTensor(context, desc: data)
         outputDesc = data
         let fuse = fuseReLU ? dnnl_fuse_norm_relu.rawValue : 0
         let affine = dnnl_use_scale.rawValue | dnnl_use_shift.rawValue | fuse
@@ -84,7 +84,7 @@ final class BatchNorm2d: Layer {
                                          tag: label.tag(.batchNorm, .forward))
             let common = [(DNNL_ARG_SRC, source), (DNNL_ARG_MEAN, batchMean), (DNNL_ARG_VARIANCE, batchVariance),
                           (DNNL_ARG_DIFF_DST, gradientAdapter.placeholder), (DNNL_ARG_SCALE, scale), (DNNL_ARG_SHIFT, shift),
-                          (DNNL_ARG_DIFF_SRC, inputGradient)] + workspaceArg
+                          (DNNL_ARG_DIFF_SRC, inputGradient.placeholder)] + workspaceArg
             backwardExecution = Execution(backward, common + [(DNNL_ARG_DIFF_SCALE, scaleGradient),
                                                               (DNNL_ARG_DIFF_SHIFT, shiftGradient)],
                                           tag: label.tag(.batchNorm, .backwardWeights))
@@ -134,7 +134,8 @@ final class BatchNorm2d: Layer {
         let gradient = gradientAdapter.conform(dy)
         // dγ and dβ come out of the same pass as dx (written even when not wanted: harmless).
         backwardExecution.bind(DNNL_ARG_DIFF_DST, gradient)
+        backwardExecution.bind(DNNL_ARG_DIFF_SRC, inputGradient.value)
         backwardExecution.run()
-        return inputGradient
+        return inputGradient.value
     }
 }

@@ -50,7 +50,6 @@ final class Convolution2d: Layer {
     /// network then builds the layer without it.
     let fusionPays: Bool
     let flops: Double
-    let summary: LayerSummary
     private let options: Options
     private let inputAdapter: LayoutAdapter
     /// The input in the backward-weights pass's layout, when it differs from the forward's.
@@ -61,7 +60,7 @@ final class Convolution2d: Layer {
     private let backwardDataGradientAdapter: LayoutAdapter?
     private let backwardWeightsGradientAdapter: LayoutAdapter?
     private let output: Tensor
-    private let inputGradient: Tensor
+    private let inputGradient: LazyTensor
     private let forward: Execution
     private let backwardData: Execution
     private let backwardWeights: Execution
@@ -71,23 +70,30 @@ final class Convolution2d: Layer {
     private let backwardCopy: Int?
     private let gradientReorder: Execution?
     private let activationBackward: Execution?
-    private let activationGradient: Tensor?
+    private let activationGradient: LazyTensor?
     private let plainOutputReorder: Execution?
     private let plainInputGradientReorder: Execution?
     private let returnedOutput: Tensor
-    private let returnedInputGradient: Tensor
+    /// dL/dx reordered to plain float32 (standalone layers).
+    private let plainInputGradient: LazyTensor?
+    /// The blocked weight gradient before its reorder into the plain gradient buffer.
+    private let gradientTarget: LazyTensor?
     private let kind: Kind
-    private let transposedGradient: TransposedWeightGradient?
+    /// The swapped weight-gradient pass: planned at construction, made on the first backward pass.
+    private let transposedPlan: (() throws -> TransposedWeightGradient?)?
+    private var transposedGradient: TransposedWeightGradient?
+    private var transposedTried = false
+    private let summaryParts: (input: String, output: String, implementations: String, regularWeights: String)
     /// The input of the last forward pass (in the forward's layout), for the weight gradient.
     private var savedInput: Tensor?
 
     private final class WeightCopy {
-        let tensor: Tensor
+        let tensor: LazyTensor
         let reorder: Execution
         /// The copy this one is reordered from (same data type, another blocking), if any.
         let source: Int?
         var generation = -1
-        init(tensor: Tensor, reorder: Execution, source: Int?) {
+        init(tensor: LazyTensor, reorder: Execution, source: Int?) {
             self.tensor = tensor
             self.reorder = reorder
             self.source = source
@@ -151,7 +157,7 @@ final class Convolution2d: Layer {
         weightsInputAdapter = MemoryDescriptor.equal(weightsSrcDesc, srcDesc) ? nil
             : try LayoutAdapter(context, desc: weightsSrcDesc, tag: label.tag(.reorder, .backwardWeights))
         output = try Tensor(context, desc: dstDesc)
-        inputGradient = try Tensor(context, desc: dataDiffSrc)
+        inputGradient = try LazyTensor(context, desc: dataDiffSrc)
         let plainY = options.plainOutputs || options.plainResult
         outputDesc = plainY ? try MemoryDescriptor.plain(dims: outputShape) : dstDesc
 
@@ -164,12 +170,12 @@ final class Convolution2d: Layer {
             let primitive = try Primitive.make(context, dnnl_eltwise_desc_t(), name: "eltwise bwd fused \(label.name)") {
                 dnnl_eltwise_backward_desc_init(&$0, activation.algorithm, &data, &data, activation.alpha, 0)
             }
-            let gradient = try Tensor(context, desc: dstDesc)
+            let gradient = try LazyTensor(context, desc: dstDesc)
             activationBackward = Execution(primitive, [(DNNL_ARG_DST, output), (DNNL_ARG_DIFF_DST, gradientAdapter.placeholder),
-                                                       (DNNL_ARG_DIFF_SRC, gradient)],
+                                                       (DNNL_ARG_DIFF_SRC, gradient.placeholder)],
                                            tag: label.tag(.activation, .backwardData))
             activationGradient = gradient
-            preActivationGradient = gradient
+            preActivationGradient = gradient.placeholder
         } else {
             activationBackward = nil
             activationGradient = nil
@@ -186,14 +192,16 @@ final class Convolution2d: Layer {
         // bfloat16: exact, and half the bytes read.
         func weightSource(_ desc: dnnl_memory_desc_t) throws -> (Tensor, Int?) {
             if weight.hasLayout(desc) { return (weight, nil) }
-            if let index = copies.firstIndex(where: { $0.tensor.hasLayout(desc) }) { return (copies[index].tensor, index) }
-            let copy = try Tensor(context, desc: desc)
+            if let index = copies.firstIndex(where: { MemoryDescriptor.equal($0.tensor.desc, desc) }) {
+                return (copies[index].tensor.placeholder, index)
+            }
+            let copy = try LazyTensor(context, desc: desc)
             let source = copies.firstIndex { $0.tensor.desc.data_type == desc.data_type && desc.data_type != weight.desc.data_type }
-            let from = source.map { copies[$0].tensor } ?? weight
+            let from = source.map { copies[$0].tensor.placeholder } ?? weight
             let reorder = try Reorder(context, from: from.desc, to: desc)
-                .execution(from, copy, tag: label.tag(.weightReorder, .forward))
+                .execution(from, copy.placeholder, tag: label.tag(.weightReorder, .forward))
             copies.append(WeightCopy(tensor: copy, reorder: reorder, source: source))
-            return (copy, copies.count - 1)
+            return (copy.placeholder, copies.count - 1)
         }
         let (forwardWeights, forwardCopy) = try weightSource(forwardWeightDesc)
         let (backwardWeightsTensor, backwardCopy) = try weightSource(backwardWeightDesc)
@@ -201,14 +209,14 @@ final class Convolution2d: Layer {
         self.forwardCopy = forwardCopy
         self.backwardCopy = backwardCopy
 
-        let gradientTarget: Tensor
         if weightGradient.hasLayout(gradientDesc) {
-            gradientTarget = weightGradient
+            gradientTarget = nil
             gradientReorder = nil
         } else {
-            gradientTarget = try Tensor(context, desc: gradientDesc)
+            let target = try LazyTensor(context, desc: gradientDesc)
+            gradientTarget = target
             gradientReorder = try Reorder(context, from: gradientDesc, to: weightGradient.desc)
-                .execution(gradientTarget, weightGradient, tag: label.tag(.weightReorder, .backwardWeights))
+                .execution(target.placeholder, weightGradient, tag: label.tag(.weightReorder, .backwardWeights))
         }
 
         forward = Execution(chosen.forward, [(DNNL_ARG_SRC, inputAdapter.placeholder), (DNNL_ARG_WEIGHTS, forwardWeights),
@@ -216,12 +224,12 @@ final class Convolution2d: Layer {
                             tag: label.tag(.convolution, .forward, flops: flops))
         backwardData = Execution(chosen.backwardData,
                                  [(DNNL_ARG_DIFF_DST, backwardDataGradientAdapter?.placeholder ?? preActivationGradient),
-                                  (DNNL_ARG_WEIGHTS, backwardWeightsTensor), (DNNL_ARG_DIFF_SRC, inputGradient)],
+                                  (DNNL_ARG_WEIGHTS, backwardWeightsTensor), (DNNL_ARG_DIFF_SRC, inputGradient.placeholder)],
                                  tag: label.tag(.convolution, .backwardData, flops: flops))
         backwardWeights = Execution(chosen.backwardWeights,
                                     [(DNNL_ARG_SRC, weightsInputAdapter?.placeholder ?? inputAdapter.placeholder),
                                      (DNNL_ARG_DIFF_DST, backwardWeightsGradientAdapter?.placeholder ?? preActivationGradient),
-                                     (DNNL_ARG_DIFF_WEIGHTS, gradientTarget)],
+                                     (DNNL_ARG_DIFF_WEIGHTS, gradientTarget?.placeholder ?? weightGradient)],
                                     tag: label.tag(.convolution, .backwardWeights, flops: flops))
 
         if plainY, !output.isPlain {
@@ -233,14 +241,14 @@ final class Convolution2d: Layer {
             plainOutputReorder = nil
             returnedOutput = output
         }
-        if options.plainOutputs, !inputGradient.isPlain {
-            let plain = try Tensor(context, dims: inputShape)
+        if options.plainOutputs, !MemoryDescriptor.isPlainFloat(dataDiffSrc) {
+            let plain = try LazyTensor(context, desc: MemoryDescriptor.plain(dims: inputShape))
             plainInputGradientReorder = try Reorder(context, from: dataDiffSrc, to: plain.desc)
-                .execution(inputGradient, plain, tag: label.tag(.reorder, .backwardData))
-            returnedInputGradient = plain
+                .execution(inputGradient.placeholder, plain.placeholder, tag: label.tag(.reorder, .backwardData))
+            plainInputGradient = plain
         } else {
             plainInputGradientReorder = nil
-            returnedInputGradient = inputGradient
+            plainInputGradient = nil
         }
         // The weight gradient as a swapped forward convolution, where it is faster (see Options).
         let computeType = srcDesc.data_type
@@ -252,21 +260,35 @@ final class Convolution2d: Layer {
         if options.transposedWeightGradient ?? (applies && pays) {
             let (image, kernelTensor) = kind == .convolution ? (inputAdapter.placeholder, gradientAdapter.placeholder)
                                                              : (gradientAdapter.placeholder, inputAdapter.placeholder)
-            transposedGradient = try TransposedWeightGradient(
-                context, kind: kind, image: image, kernel: kernelTensor, kernelSize: kernel, stride: stride,
-                padding: padding, dataType: computeType, weightGradient: weightGradient, label: label, flops: flops)
+            let passFlops = flops
+            transposedPlan = {
+                try TransposedWeightGradient(context, kind: kind, image: image, kernel: kernelTensor, kernelSize: kernel,
+                                             stride: stride, padding: padding, dataType: computeType,
+                                             weightGradient: weightGradient, label: label, flops: passFlops)
+            }
         } else {
-            transposedGradient = nil
+            transposedPlan = nil
         }
 
         let describe = MemoryDescriptor.describe
-        summary = LayerSummary(
-            module: label.module, name: label.name,
-            input: describe(srcDesc), output: describe(dstDesc),
-            implementations: "fwd \(chosen.forward.implementationName) w \(describe(forwardWeightDesc)); "
-                + "bwd-d \(chosen.backwardData.implementationName) \(describe(dataDiffDst))→\(describe(dataDiffSrc)); "
-                + "bwd-w " + (transposedGradient.map { "as forward \($0.implementation)" }
-                    ?? "\(chosen.backwardWeights.implementationName) \(describe(weightsSrcDesc)), dy \(describe(weightsDiffDst))"))
+        summaryParts = (
+            describe(srcDesc), describe(dstDesc),
+            "fwd \(chosen.forward.implementationName) w \(describe(forwardWeightDesc)); "
+                + "bwd-d \(chosen.backwardData.implementationName) \(describe(dataDiffDst))→\(describe(dataDiffSrc)); bwd-w ",
+            "\(chosen.backwardWeights.implementationName) \(describe(weightsSrcDesc)), dy \(describe(weightsDiffDst))")
+    }
+
+    var summary: LayerSummary {
+        let weights: String
+        if let transposedGradient {
+            weights = "as forward \(transposedGradient.implementation)"
+        } else if transposedPlan != nil && !transposedTried {
+            weights = "as forward (made on the first backward pass)"
+        } else {
+            weights = summaryParts.regularWeights
+        }
+        return LayerSummary(module: options.label.module, name: options.label.name, input: summaryParts.input,
+                            output: summaryParts.output, implementations: summaryParts.implementations + weights)
     }
 
     /// What a convolution computes, independent of layouts.
@@ -428,17 +450,20 @@ final class Convolution2d: Layer {
         }
     }
 
-    /// Brings a reordered weight copy up to date with the parameter buffer.
-    @inline(__always)
-    private func refresh(_ index: Int?) {
-        guard let index else { return }
+    /// Brings a reordered weight copy up to date with the parameter buffer; returns it.
+    @discardableResult
+    private func refresh(_ index: Int?) -> Tensor? {
+        guard let index else { return nil }
         let copy = weightCopies[index]
-        refresh(copy.source)
+        let tensor = copy.tensor.value
+        if let source = refresh(copy.source) { copy.reorder.bind(DNNL_ARG_FROM, source) }
+        copy.reorder.bind(DNNL_ARG_TO, tensor)
         if let generation = options.generation {
-            if copy.generation == generation.value { return }
+            if copy.generation == generation.value { return tensor }
             copy.generation = generation.value
         }
         copy.reorder.run()
+        return tensor
     }
 
     func forward(_ x: Tensor) -> Tensor {
@@ -447,7 +472,7 @@ final class Convolution2d: Layer {
         savedInput = source
         forward.bind(DNNL_ARG_SRC, source)
         backwardWeights.bind(DNNL_ARG_SRC, weightsInputAdapter?.conform(x) ?? source)
-        refresh(forwardCopy)
+        if let weights = refresh(forwardCopy) { forward.bind(DNNL_ARG_WEIGHTS, weights) }
         forward.run()
         plainOutputReorder?.run()
         return returnedOutput
@@ -457,8 +482,13 @@ final class Convolution2d: Layer {
         var gradient = gradientAdapter.conform(dy)
         if let activationBackward, let activationGradient {
             activationBackward.bind(DNNL_ARG_DIFF_DST, gradient)
+            gradient = activationGradient.value
+            activationBackward.bind(DNNL_ARG_DIFF_SRC, gradient)
             activationBackward.run()
-            gradient = activationGradient
+        }
+        if weightGradients, let transposedPlan, !transposedTried {
+            transposedTried = true
+            transposedGradient = try? transposedPlan()
         }
         if weightGradients, let transposedGradient, let savedInput {
             // The gradient is in the output's layout here, the input in the forward's: the
@@ -471,15 +501,26 @@ final class Convolution2d: Layer {
         } else if weightGradients {
             let forWeights = backwardWeightsGradientAdapter?.conform(gradient) ?? gradient
             backwardWeights.bind(DNNL_ARG_DIFF_DST, forWeights)
-            backwardWeights.run()
-            gradientReorder?.run()
+            if let gradientTarget, let gradientReorder {
+                backwardWeights.bind(DNNL_ARG_DIFF_WEIGHTS, gradientTarget.value)
+                gradientReorder.bind(DNNL_ARG_FROM, gradientTarget.value)
+                backwardWeights.run()
+                gradientReorder.run()
+            } else {
+                backwardWeights.run()
+            }
         }
         guard wantInput else { return nil }
         let forData = backwardDataGradientAdapter?.conform(gradient) ?? gradient
         backwardData.bind(DNNL_ARG_DIFF_DST, forData)
-        refresh(backwardCopy)
+        if let weights = refresh(backwardCopy) { backwardData.bind(DNNL_ARG_WEIGHTS, weights) }
+        let dx = inputGradient.value
+        backwardData.bind(DNNL_ARG_DIFF_SRC, dx)
         backwardData.run()
-        plainInputGradientReorder?.run()
-        return returnedInputGradient
+        guard let plainInputGradient, let plainInputGradientReorder else { return dx }
+        plainInputGradientReorder.bind(DNNL_ARG_FROM, dx)
+        plainInputGradientReorder.bind(DNNL_ARG_TO, plainInputGradient.value)
+        plainInputGradientReorder.run()
+        return plainInputGradient.value
     }
 }
