@@ -17,11 +17,13 @@ JSON object instead. Usage:
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
 import sys
 import time
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -30,36 +32,11 @@ LR, BETAS, EPS = 2e-4, (0.5, 0.999), 1e-8
 REAL_LABEL = 0.9
 
 
-class Generator(nn.Module):
-    def __init__(self, latent, features):
-        super().__init__()
-        f = features
-        self.net = nn.Sequential(
-            nn.ConvTranspose2d(latent, f * 8, 4, 1, 0, bias=False), nn.BatchNorm2d(f * 8), nn.ReLU(True),
-            nn.ConvTranspose2d(f * 8, f * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 4), nn.ReLU(True),
-            nn.ConvTranspose2d(f * 4, f * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 2), nn.ReLU(True),
-            nn.ConvTranspose2d(f * 2, f, 4, 2, 1, bias=False), nn.BatchNorm2d(f), nn.ReLU(True),
-            nn.ConvTranspose2d(f, 3, 4, 2, 1, bias=False), nn.Tanh(),
-        )
-
-    def forward(self, z):
-        return self.net(z)
-
-
-class Discriminator(nn.Module):
-    def __init__(self, features):
-        super().__init__()
-        f = features
-        self.net = nn.Sequential(
-            nn.Conv2d(3, f, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(f, f * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 2), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(f * 2, f * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 4), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(f * 4, f * 8, 4, 2, 1, bias=False), nn.BatchNorm2d(f * 8), nn.LeakyReLU(0.2, True),
-            nn.Conv2d(f * 8, 1, 4, 1, 0, bias=False), nn.Sigmoid(),
-        )
-
-    def forward(self, x):
-        return self.net(x).view(-1, 1).squeeze(1)
+# The seed's networks, from the fixture script (one definition for every reference script).
+_spec = importlib.util.spec_from_file_location("make_reference", Path(__file__).with_name("make_reference.py"))
+_reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_reference)
+Generator, Discriminator = _reference.Generator, _reference.Discriminator
 
 
 def peak_rss_mib():
