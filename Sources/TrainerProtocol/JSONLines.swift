@@ -21,10 +21,12 @@ extension RunSummary {
 extension QualityReport {
     public var jsonLine: String {
         func metrics(_ m: QualityMetrics) -> String {
-            "{\"precision\":\(json(m.precision)),\"modes\":\(m.modesCovered),\"tv\":\(json(m.totalVariation))}"
+            "{\"precision\":\(json(m.precision)),\"modes\":\(m.modesCovered),\"tv\":\(json(m.totalVariation)),"
+                + "\"rmse\":\(json(m.meanRMSE))}"
         }
         return "{\"quality\":{\"epoch\":\(epoch),\"iteration\":\(iteration),\"seconds\":\(json(seconds)),"
-            + "\"samples\":\(samples),\"train\":\(metrics(train)),\"eval\":\(metrics(eval)),\"cost_seconds\":\(json(costSeconds))}}"
+            + "\"samples\":\(samples),\"train\":\(metrics(train)),\"eval\":\(metrics(eval)),"
+            + (live.map { "\"live\":\(metrics($0))," } ?? "") + "\"cost_seconds\":\(json(costSeconds))}}"
     }
 }
 

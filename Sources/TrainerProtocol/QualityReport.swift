@@ -8,13 +8,19 @@ public struct QualityMetrics: Sendable, Equatable {
     public var modes: Int
     /// Total variation distance between the good samples' mode frequencies and the data set's.
     public var totalVariation: Double
+    /// Mean RMSE (in [0, 1] pixel units) of the samples to their nearest prototype.
+    public var meanRMSE: Double
 
-    public init(precision: Double, modesCovered: Int, modes: Int, totalVariation: Double) {
+    public init(precision: Double, modesCovered: Int, modes: Int, totalVariation: Double, meanRMSE: Double = 0) {
         self.precision = precision
         self.modesCovered = modesCovered
         self.modes = modes
         self.totalVariation = totalVariation
+        self.meanRMSE = meanRMSE
     }
+
+    /// Clean faces, the time-to-quality target: precision ≥ 0.9 with every mode covered.
+    public var isClean: Bool { precision >= 0.9 && modesCovered == modes }
 }
 
 /// A quality measurement of the generator on a fixed noise batch, with BatchNorm in training mode
@@ -27,17 +33,21 @@ public struct QualityReport: Sendable, Equatable {
     public var samples: Int
     public var train: QualityMetrics
     public var eval: QualityMetrics
+    /// When a moving average of G samples (and is what `train` and `eval` score): the trained G
+    /// itself, eval mode, for comparison.
+    public var live: QualityMetrics?
     /// Wall time this measurement took (both modes, scoring included).
     public var costSeconds: Double
 
     public init(iteration: Int, epoch: Int, seconds: Double, samples: Int, train: QualityMetrics, eval: QualityMetrics,
-                costSeconds: Double = 0) {
+                live: QualityMetrics? = nil, costSeconds: Double = 0) {
         self.iteration = iteration
         self.epoch = epoch
         self.seconds = seconds
         self.samples = samples
         self.train = train
         self.eval = eval
+        self.live = live
         self.costSeconds = costSeconds
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DCGANEngine
 import Foundation
+import TrainerProtocol
 
 extension Precision: ExpressibleByArgument {}
 extension ConvolutionLayout: ExpressibleByArgument {}
@@ -13,8 +14,8 @@ struct Bench: AsyncParsableCommand {
     @OptionGroup var recipe: RecipeOptions
     @Option(help: "Convolution arithmetic: f32, or bf16 (bfloat16 activations and weights, float32 master weights).")
     var precision: Precision = .f32
-    @Option(help: "Timed steps (after the warm-up).")
-    var steps = 10
+    @Option(help: "Timed steps after the warm-up (default: 10); with --time-to-quality, the steps of each run (default: 1500).")
+    var steps: Int?
     @Option(help: "Untimed warm-up steps.")
     var warmup = 3
     @Flag(help: "One JSON object instead of the table.")
@@ -35,12 +36,22 @@ struct Bench: AsyncParsableCommand {
     @Flag(name: .customLong("no-swapped-weight-gradients"),
           help: "Lever off: every weight gradient by oneDNN's backward-weights kernels.")
     var noSwappedWeightGradients = false
+    @Flag(help: "Train the recipe from each seed, score it every --quality-every steps, and report the steps and seconds until clean faces (eval-mode precision >= 0.9 with 16/16 modes) and where each run stands at fixed budgets.")
+    var timeToQuality = false
+    @Option(help: "With --time-to-quality: steps between quality measurements.")
+    var qualityEvery = 100
+    @Option(parsing: .upToNextOption, help: "With --time-to-quality: the seeds to run, one after another (default: --seed's).")
+    var seeds: [UInt64] = []
     @Option(parsing: .upToNextOption,
             help: "Layout overrides for convolutions, as G<module>=<layout> or D<module>=<layout> (any, plain, nhwc).")
     var layout: [String] = []
 
     func validate() throws {
-        if steps <= 0 { throw ValidationError("--steps must be a positive integer, got \(steps)") }
+        if let steps, steps <= 0 { throw ValidationError("--steps must be a positive integer, got \(steps)") }
+        if qualityEvery <= 0 { throw ValidationError("--quality-every must be a positive integer, got \(qualityEvery)") }
+        if timeToQuality, precision != .f32 || json || layers || quality > 0 {
+            throw ValidationError("--time-to-quality trains in f32 and prints its own table: it takes none of --precision, --json, --layers, --quality")
+        }
         if warmup < 0 { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
         if quality < 0 { throw ValidationError("--quality must be 0 or more, got \(quality)") }
         _ = try overrides()
@@ -60,10 +71,11 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if timeToQuality { return try runTimeToQuality() }
         var options = BenchmarkOptions()
         options.config = recipe.makeConfig()
         options.threads = recipe.threads
-        options.steps = steps
+        options.steps = steps ?? 10
         options.warmupSteps = warmup
         options.graph.precision = precision
         options.graph.preferredLayouts = !plainLayouts
@@ -120,6 +132,59 @@ struct Bench: AsyncParsableCommand {
                                 + "mean RMSE %.4f", q.samples, q.trainModePrecision, q.trainModeModes, q.trainModeTV,
                                 q.trainModeMeanRMSE, q.evalModePrecision, q.evalModeModes, q.evalModeTV, q.evalModeMeanRMSE))
         }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `--time-to-quality`: one run per seed, a line per measurement as it comes, then a summary.
+    private func runTimeToQuality() throws {
+        var options = TimeToQualityOptions()
+        options.threads = recipe.threads
+        options.steps = steps ?? 1500
+        options.every = qualityEvery
+        let base = recipe.makeConfig()
+        let seeds = self.seeds.isEmpty ? [base.seed] : self.seeds
+        let recipeName = (recipe.recipe ?? .tuned).rawValue
+        print("time to quality: recipe \(recipeName), \(options.steps) steps per seed, scored every \(options.every) steps "
+              + "(\(options.samples) fixed samples; target: eval-mode precision >= 0.9 with 16/16 modes; seconds = training only)")
+        var runs: [TimeToQualityRun] = []
+        for seed in seeds {
+            options.config = base
+            options.config.seed = seed
+            let run = try TimeToQuality.run(options) { report in
+                print(Self.qualityLine(seed: seed, report))
+            }
+            runs.append(run)
+        }
+        print(Self.timeToQualityTable(runs, steps: options.steps))
+    }
+
+    static func qualityLine(seed: UInt64, _ r: QualityReport) -> String {
+        var line = String(format: "  seed %llu  step %5d  %7.1f s  precision %.3f  modes %2d/16  TV %.3f  RMSE %.4f",
+                          seed, r.iteration, r.seconds, r.eval.precision, r.eval.modesCovered, r.eval.totalVariation,
+                          r.eval.meanRMSE)
+        if let live = r.live {
+            line += String(format: "  (trained G: precision %.3f, modes %d, RMSE %.4f)", live.precision, live.modesCovered, live.meanRMSE)
+        }
+        return line
+    }
+
+    static func timeToQualityTable(_ runs: [TimeToQualityRun], steps: Int) -> String {
+        let budgets = [500, 1000, 1500, 2000, 3000].filter { $0 < steps } + [steps]
+        var lines = ["", "  seed  clean at (steps, s)  lapses after   " + budgets.map { "@\($0): prec modes  TV  " }.joined()]
+        for run in runs {
+            let reached = run.reached.map { String(format: "%5d  %8.1f s", $0.iteration, $0.seconds) } ?? "   not reached  "
+            var line = String(format: "  %4llu  ", run.seed) + reached + String(format: "     %3d         ", run.lapses)
+            for budget in budgets {
+                if let r = run.standing(at: budget) {
+                    line += String(format: "    %.2f %2d  %.2f  ", r.eval.precision, r.eval.modesCovered, r.eval.totalVariation)
+                } else {
+                    line += "       -           "
+                }
+            }
+            lines.append(line)
+        }
+        let reached = runs.compactMap(\.reached).map(\.iteration).sorted()
+        lines.append("  clean in \(reached.count) of \(runs.count) runs" + (reached.isEmpty ? "" : "; median steps of those: \(reached[reached.count / 2])"))
         return lines.joined(separator: "\n")
     }
 }

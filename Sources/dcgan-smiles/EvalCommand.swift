@@ -13,6 +13,8 @@ struct Eval: ParsableCommand {
     var samples = 256
     @Option(help: "Seed of the latent noise.")
     var seed: UInt64 = 0
+    @Option(help: "Which generator samples: average (the moving average of G, when the checkpoint has one) or trained.")
+    var generator: GeneratorChoice = .average
     @Flag(help: "One JSON object instead of text.")
     var json = false
 
@@ -23,8 +25,10 @@ struct Eval: ParsableCommand {
     func run() throws {
         let file: CheckpointFile
         do { file = try CheckpointFile(path: checkpoint) } catch { throw CommandFailure("\(error)") }
-        let generator = try Network.generator(try DNNLContext(), config: file.model)
-        do { try file.loadGenerator(generator) } catch { throw CommandFailure("\(error)") }
+        let network = try Network.generator(try DNNLContext(), config: file.model)
+        let average = generator == .average && file.hasGeneratorAverage
+        do { try file.loadGenerator(network, average: average) } catch { throw CommandFailure("\(error)") }
+        let generator = network
         let noise = try generator.makeInput(batch: samples)
         var random = RandomGenerator(seed: seed)
         random.fillNormal(noise.buffer)
@@ -33,12 +37,14 @@ struct Eval: ParsableCommand {
         let trainMode = scorer.score(try generator.forward(noise, training: true).toArray(), count: samples)
         if json {
             func object(_ s: QualityScore) -> String {
-                String(format: "{\"precision\":%.4f,\"modes\":%d,\"tv\":%.4f}", s.precision, s.modesCovered, s.totalVariation)
+                String(format: "{\"precision\":%.4f,\"modes\":%d,\"tv\":%.4f,\"rmse\":%.4f}", s.precision, s.modesCovered,
+                       s.totalVariation, s.meanRMSE)
             }
-            print("{\"checkpoint\":\"\(checkpoint)\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))}")
+            print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))}")
             return
         }
-        print("checkpoint: \(checkpoint) (\(samples) samples, seed \(seed), good = RMSE < \(QualityScorer.threshold) to a prototype)")
+        print("checkpoint: \(checkpoint) (\(average ? "moving average of G" : "trained G"), \(samples) samples, seed \(seed), "
+              + "good = RMSE < \(QualityScorer.threshold) to a prototype)")
         for (mode, score) in [("eval  (running statistics)", evalMode), ("train (batch statistics)  ", trainMode)] {
             print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f", mode, score.precision, score.modesCovered, score.totalVariation))
         }

@@ -28,7 +28,7 @@ enum HeadlessPrinter {
                 }
             case let .quality(report):
                 printLine(report.jsonLine)
-                if timeToQuality == nil, report.eval.precision >= 0.9, report.eval.modesCovered == report.eval.modes {
+                if timeToQuality == nil, report.eval.isClean {
                     timeToQuality = report
                 }
                 if progress {

@@ -17,11 +17,19 @@ struct Inspect: ParsableCommand {
         let generator = try Network.generator(context, config: file.model)
         let discriminator = try Network.discriminator(context, config: file.model)
         do { try file.loadModels(generator: generator, discriminator: discriminator) } catch { throw CommandFailure("\(error)") }
-        let nonFinite = [generator, discriminator].flatMap { net in
-            net.parameters.parameters.enumerated().filter { !net.parameters.values(of: $0.offset).allSatisfy(\.isFinite) }
-                .map { "\(net.name).\($0.element.name)" }
+        let average = try file.hasGeneratorAverage ? Network.generator(context, config: file.model) : nil
+        if let average {
+            do { try file.loadGenerator(average, average: true) } catch { throw CommandFailure("\(error)") }
         }
-        let known = Set(generator.stateDictionaryNames(prefix: "generator.") + discriminator.stateDictionaryNames(prefix: "discriminator."))
+        let nonFinite = [("generator", generator), ("discriminator", discriminator)].flatMap { name, net in
+            net.parameters.parameters.enumerated().filter { !net.parameters.values(of: $0.offset).allSatisfy(\.isFinite) }
+                .map { "\(name).\($0.element.name)" }
+        } + (average.map { net in
+            net.parameters.parameters.enumerated().filter { !net.parameters.values(of: $0.offset).allSatisfy(\.isFinite) }
+                .map { "generator_ema.\($0.element.name)" }
+        } ?? [])
+        let known = Set(generator.stateDictionaryNames(prefix: "generator.") + discriminator.stateDictionaryNames(prefix: "discriminator.")
+                        + (average?.stateDictionaryNames(prefix: "generator_ema.") ?? []))
         let extra = file.tensors.names.filter { !known.contains($0) && !$0.hasPrefix("optimizer.") && !$0.hasPrefix("trainer.") }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
 
@@ -38,6 +46,12 @@ struct Inspect: ParsableCommand {
         }
         if let config = file.config {
             print("config:        batch \(config.batchSize), seed \(config.seed), init \(config.weightInit.rawValue), real label \(config.realLabel), Adam β (\(config.beta1), \(config.beta2)), data set \(config.datasetSize)")
+            let recipe = Recipe.allCases.first { var c = $0.config; c.epochs = config.epochs; c.iterations = config.iterations
+                                                 c.seed = config.seed; c.model = config.model; return c == config }
+            var extras = [String]()
+            if let decay = config.generatorAverageDecay { extras.append("moving average of G (decay \(decay)) samples") }
+            if let noise = config.instanceNoise { extras.append("instance noise \(noise) fading over \(config.instanceNoiseSteps ?? 0) steps") }
+            print("recipe:        \(recipe.map { "\($0.rawValue)" } ?? "custom")" + (extras.isEmpty ? "" : ": " + extras.joined(separator: ", ")))
         }
         let problems = (nonFinite.isEmpty ? [] : ["non-finite values in \(nonFinite.joined(separator: ", "))"])
             + (extra.isEmpty ? [] : ["unknown tensors \(extra.joined(separator: ", "))"])

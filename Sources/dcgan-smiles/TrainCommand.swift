@@ -8,7 +8,16 @@ extension BestCheckpointRule: ExpressibleByArgument {}
 
 /// The recipe's knobs, shared by every command that trains. Optional so that a resumed run can
 /// tell a flag given from a default: the checkpoint's configuration wins unless told otherwise.
+extension Recipe: ExpressibleByArgument {}
+
+/// Which generator of a checkpoint samples: its moving average (when it has one) or the trained G.
+enum GeneratorChoice: String, ExpressibleByArgument, CaseIterable {
+    case average, trained
+}
+
 struct RecipeOptions: ParsableArguments {
+    @Option(help: "Training recipe: tuned (the default: the seed plus the changes measured to help, see the README's Recipe) or seed (exactly the seed's, as PyTorch trains it). The options below change single values of it.")
+    var recipe: Recipe?
     @Option(help: "Epochs over the 2000-image data set (default: 300, the seed's).")
     var epochs: Int?
     @Option(help: "Stop after this many steps (overrides --epochs when smaller).")
@@ -29,6 +38,14 @@ struct RecipeOptions: ParsableArguments {
     var latentSize: Int?
     @Option(help: "Feature maps of the first/last convolution: the width of both networks (default: 64).")
     var featureMaps: Int?
+    @Option(help: "Label of real images in D's loss (the seed's smoothing: 0.9).")
+    var realLabel: Float?
+    @Option(help: "Decay of the moving average of G's weights that samples, e.g. 0.995 (default: the recipe's; 0: none).")
+    var ema: Float?
+    @Option(help: "Instance noise: std of Gaussian noise (in [-1, 1] pixel units) on every image D sees, fading to 0 (default: none).")
+    var instanceNoise: Float?
+    @Option(help: "Steps over which the instance noise fades to 0 (default: 1000).")
+    var instanceNoiseSteps: Int?
     @Option(help: "oneDNN (OpenMP) threads (default: all cores).")
     var threads: Int?
 
@@ -38,8 +55,8 @@ struct RecipeOptions: ParsableArguments {
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
 
-    func makeConfig(base: TrainingConfig = TrainingConfig()) -> TrainingConfig {
-        var config = base
+    func makeConfig() -> TrainingConfig {
+        var config = (recipe ?? .tuned).config
         config.epochs = epochs ?? config.epochs
         config.iterations = iterations ?? config.iterations
         config.batchSize = batchSize ?? config.batchSize
@@ -47,6 +64,14 @@ struct RecipeOptions: ParsableArguments {
         config.learningRateD = lrD ?? lr ?? config.learningRateD
         config.seed = seed ?? config.seed
         config.weightInit = initialization ?? config.weightInit
+        config.realLabel = realLabel ?? config.realLabel
+        if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
+        if let instanceNoise {
+            config.instanceNoise = instanceNoise == 0 ? nil : instanceNoise
+            config.instanceNoiseSteps = instanceNoise == 0 ? nil : instanceNoiseSteps ?? 1000
+        } else if let instanceNoiseSteps, config.instanceNoise != nil {
+            config.instanceNoiseSteps = instanceNoiseSteps
+        }
         config.model = ModelConfig(latentSize: latentSize ?? config.model.latentSize,
                                    featureMaps: featureMaps ?? config.model.featureMaps)
         return config
@@ -54,9 +79,10 @@ struct RecipeOptions: ParsableArguments {
 
     /// Flags that define a run and cannot change when it resumes.
     var fixedByCheckpoint: [String] {
-        [("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
+        [("--recipe", recipe != nil), ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
-         ("--lr", lr != nil || lrG != nil || lrD != nil)].filter(\.1).map(\.0)
+         ("--lr", lr != nil || lrG != nil || lrD != nil), ("--real-label", realLabel != nil), ("--ema", ema != nil),
+         ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil)].filter(\.1).map(\.0)
     }
 }
 

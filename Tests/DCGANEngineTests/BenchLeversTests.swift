@@ -101,6 +101,9 @@ final class BenchLeversTests: XCTestCase {
         options.config.model = ModelConfig(latentSize: 16, featureMaps: 16)
         options.config.batchSize = 8
         options.config.datasetSize = 32
+        options.config.generatorAverageDecay = 0.9
+        options.config.instanceNoise = 0.1
+        options.config.instanceNoiseSteps = 100
         options.warmupSteps = 1
         options.steps = 2
         let report = try Benchmark.run(options)
@@ -112,7 +115,7 @@ final class BenchLeversTests: XCTestCase {
         XCTAssertTrue(report.lastDLoss.isFinite && report.lastGLoss.isFinite)
         let names = Set(report.phases.map(\.name))
         for name in ["G forward (conv)", "D forward (conv)", "D backward (conv)", "G backward (conv)", "BN/activations",
-                     "Adam", "data"] {
+                     "Adam", "data", "generator average", "instance noise"] {
             XCTAssertTrue(names.contains(name), name)
         }
         // Phases account for the step (the remainder is "other").

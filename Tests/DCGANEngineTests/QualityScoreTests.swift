@@ -67,8 +67,8 @@ final class QualityScoreTests: XCTestCase {
     }
 
     func testOrderingPrefersPrecisionThenModesThenTV() {
-        let a = QualityScore(precision: 0.9, modesCovered: 10, totalVariation: 0.5, samples: 1, modeCounts: [])
-        let b = QualityScore(precision: 0.8, modesCovered: 16, totalVariation: 0.1, samples: 1, modeCounts: [])
+        let a = QualityScore(precision: 0.9, modesCovered: 10, totalVariation: 0.5, samples: 1, meanRMSE: 0, modeCounts: [])
+        let b = QualityScore(precision: 0.8, modesCovered: 16, totalVariation: 0.1, samples: 1, meanRMSE: 0, modeCounts: [])
         XCTAssertTrue(a.isBetter(than: b))
         var c = a; c.modesCovered = 11
         XCTAssertTrue(c.isBetter(than: a))

@@ -35,7 +35,7 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; threads $
 for p in $precisions; do
     ours=() theirs=() ours_rss=() theirs_rss=()
     for r in $(seq 1 "$rounds"); do
-        o=$("$bin" bench --precision "$p" --batch-size "$batch" --steps "$steps" --warmup "$warmup" --threads "$threads" --json)
+        o=$("$bin" bench --recipe seed --precision "$p" --batch-size "$batch" --steps "$steps" --warmup "$warmup" --threads "$threads" --json)
         t=$(python3 Tests/Reference/bench_pytorch.py --precision "$p" --batch-size "$batch" --steps "$steps" \
             --warmup "$warmup" --threads "$threads" --json)
         ours+=("$(echo "$o" | field imagesPerSecond)"); ours_rss+=("$(echo "$o" | field peakRSSMiB)")

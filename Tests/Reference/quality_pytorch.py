@@ -1,9 +1,22 @@
-"""Time to quality of the seed recipe in PyTorch, scored like `dcgan-smiles train --quality-every`.
+"""Time to quality of the seed recipe (and the candidate recipe changes) in PyTorch, scored like
+`dcgan-smiles train --quality-every`.
 
-Trains the seed's DCGAN on the seed's data (smileys.py) with the seed recipe and prints, every
---every steps, the same JSON line as our headless output:
-{"quality":{"iteration":…,"seconds":…,"samples":256,"train":{…},"eval":{…}}}
+Trains the seed's DCGAN on the seed's data (smileys.py) and prints, every --every steps, the same JSON
+line as our headless output:
+{"quality":{"iteration":…,"seconds":…,"samples":256,"train":{…},"eval":{…}[,"live":{…}]}}
 then the first step (and training seconds) at which eval-mode precision >= 0.9 with 16/16 modes.
+As in ours, with --ema the scored generator ("train", "eval") is the moving average and "live" is the
+trained G in eval mode.
+
+The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
+  --ema D           sample from an exponential moving average of G's weights and BatchNorm statistics
+                    (decay D, bias-corrected: the first update copies G);
+  --lr-g, --lr-d    learning rates (the seed: 2e-4 both);
+  --real-label      label of real images in D's loss (the seed: 0.9);
+  --instance-noise S --noise-steps N
+                    Gaussian noise of std S (in [-1, 1] pixel units) added to D's real and fake inputs,
+                    fading linearly to 0 over N steps;
+  --logits          the loss from D's logits (BCEWithLogits, D without its final Sigmoid).
 
     python3 Tests/Reference/quality_pytorch.py [--steps 1500] [--every 100] [--seed 0] [--threads 2]
 """
@@ -31,39 +44,75 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--samples", type=int, default=256)
+    parser.add_argument("--ema", type=float, default=None)
+    parser.add_argument("--lr-g", type=float, default=2e-4)
+    parser.add_argument("--lr-d", type=float, default=2e-4)
+    parser.add_argument("--real-label", type=float, default=0.9)
+    parser.add_argument("--instance-noise", type=float, default=0.0)
+    parser.add_argument("--noise-steps", type=int, default=1000)
+    parser.add_argument("--logits", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     data = torch.tensor(smileys.dataset(rng=np.random.default_rng(args.seed)))
     model = reference.DCGAN(latent=100, features=64)
-    opt_g = torch.optim.Adam(model.generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(model.discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
-    G, D, bce = model.generator, model.discriminator, torch.nn.BCELoss()
+    G, D = model.generator, model.discriminator
+    if args.logits:
+        D.net = D.net[:-1]  # no Sigmoid: D returns logits
+        loss = torch.nn.BCEWithLogitsLoss()
+    else:
+        loss = torch.nn.BCELoss()
+    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr_g, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d, betas=(0.5, 0.999))
+    # The average over G's state dict (weights and BatchNorm running statistics), bias-corrected.
+    ema = {k: v.detach().clone() for k, v in G.state_dict().items() if v.is_floating_point()} if args.ema else None
+    ema_updates = 0
     fixed = torch.randn(args.samples, 100, 1, 1, generator=torch.Generator().manual_seed(12345))
+
+    def noisy(x, step):
+        sigma = args.instance_noise * max(0.0, 1 - step / args.noise_steps)
+        return x + sigma * torch.randn_like(x) if sigma > 0 else x
+
     step, seconds, reached = 0, 0.0, None
     while step < args.steps:
         for batch in torch.randperm(len(data)).split(64):
             real, n = data[batch], len(batch)
             start = time.perf_counter()
             opt_d.zero_grad()
-            d_loss = (bce(D(real), torch.full((n,), 0.9)) + bce(D(G(torch.randn(n, 100, 1, 1)).detach()), torch.zeros(n))) / 2
+            d_loss = (loss(D(noisy(real, step)), torch.full((n,), args.real_label))
+                      + loss(D(noisy(G(torch.randn(n, 100, 1, 1)).detach(), step)), torch.zeros(n))) / 2
             d_loss.backward()
             opt_d.step()
             opt_g.zero_grad()
-            g_loss = bce(D(G(torch.randn(n, 100, 1, 1))), torch.ones(n))
+            g_loss = loss(D(noisy(G(torch.randn(n, 100, 1, 1)), step)), torch.ones(n))
             g_loss.backward()
             opt_g.step()
+            if ema is not None:
+                ema_updates += 1
+                rate = (1 - args.ema) / (1 - args.ema ** ema_updates)
+                with torch.no_grad():
+                    for k, v in G.state_dict().items():
+                        if k in ema:
+                            ema[k].add_(rate * (v - ema[k]))
             seconds += time.perf_counter() - start
             step += 1
             if step % args.every == 0:
                 with torch.no_grad():
                     state = {k: v.clone() for k, v in G.state_dict().items()}
+                    live = smileys.score(G.eval()(fixed).numpy()) if ema is not None else None
+                    if ema is not None:
+                        G.load_state_dict({**state, **ema})
+                    scored = {k: v.clone() for k, v in G.state_dict().items()}
                     train = smileys.score(G.train()(fixed).numpy())
-                    G.load_state_dict(state)  # a look in train mode leaves the running statistics alone
+                    G.load_state_dict(scored)  # a look in train mode leaves the running statistics alone
                     evaluation = smileys.score(G.eval()(fixed).numpy())
+                    line = {"iteration": step, "seconds": round(seconds, 3), "samples": args.samples,
+                            "train": train, "eval": evaluation}
+                    if live is not None:
+                        line["live"] = live
+                    G.load_state_dict(state)
                     G.train()
-                print(json.dumps({"quality": {"iteration": step, "seconds": round(seconds, 3), "samples": args.samples,
-                                              "train": train, "eval": evaluation}}), flush=True)
+                print(json.dumps({"quality": line}), flush=True)
                 if reached is None and evaluation["precision"] >= 0.9 and evaluation["modes"] == 16:
                     reached = (step, seconds)
             if step >= args.steps:

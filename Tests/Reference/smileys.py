@@ -53,7 +53,8 @@ def dataset(count=2000, rng=None):
 
 
 def score(images):
-    """images: (N, 3, 64, 64) in [-1, 1]. Returns precision, modes covered, TV distance."""
+    """images: (N, 3, 64, 64) in [-1, 1]. Returns precision, modes covered, TV distance and the mean
+    RMSE to the nearest prototype."""
     unit = np.clip((np.asarray(images, dtype=np.float32) + 1) / 2, 0, 1).reshape(len(images), -1)
     protos = PROTOTYPES.reshape(16, -1)
     mse = ((unit[:, None, :] - protos[None, :, :]) ** 2).mean(axis=2)
@@ -61,4 +62,5 @@ def score(images):
     counts = np.bincount(nearest[rmse < THRESHOLD], minlength=16)
     good = counts.sum()
     tv = 1.0 if good == 0 else 0.5 * np.abs(counts / good - MODE_P).sum()
-    return {"precision": float(good / len(images)), "modes": int((counts > 0).sum()), "tv": float(tv)}
+    return {"precision": float(good / len(images)), "modes": int((counts > 0).sum()), "tv": float(tv),
+            "rmse": round(float(rmse.mean()), 4)}

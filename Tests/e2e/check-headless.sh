@@ -12,7 +12,7 @@ assert len(steps) == 20, f"{len(steps)} step lines"
 assert [s["iteration"] for s in steps] == list(range(1, 21))
 for s in steps:
     assert set(s) == {"epoch", "iteration", "d_loss", "g_loss", "d_x", "d_g_z", "lr_g", "lr_d", "images_per_s"}, s
-    assert s["epoch"] == 1 and math.isfinite(s["d_loss"]) and math.isfinite(s["g_loss"]) and s["lr_g"] == 0.0002
+    assert s["epoch"] == 1 and math.isfinite(s["d_loss"]) and math.isfinite(s["g_loss"]) and s["lr_g"] == 0.0004  # the tuned recipe's
 assert summary["summary"]["iterations"] == 20 and summary["summary"]["state"] == "finished", summary
 PY
 [ ! -s "$work/err.txt" ] || { echo "stderr not empty when not a terminal:"; cat "$work/err.txt"; exit 1; }
@@ -22,7 +22,8 @@ PY
 "$bin" train --headless --iterations 3 --seed 1 --feature-maps 8 --threads 1 --run-dir "$work/b" | sed -n 1,3p | cut -d, -f3-4 >"$work/b.txt"
 cmp -s "$work/a.txt" "$work/b.txt" || { echo "same seed, different losses"; exit 1; }
 
-for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--bogus" "--epochs 0"; do
+for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--bogus" "--epochs 0" "--recipe foo" \
+            "--ema 1" "--instance-noise=-0.1" "--real-label 2"; do
   set +e
   "$bin" train --headless $args >"$work/out" 2>"$work/err"
   rc=$?
@@ -31,3 +32,11 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
   [ "$(wc -l <"$work/err")" -eq 1 ] || { echo "train $args: error is not one line:"; cat "$work/err"; exit 1; }
   [ ! -s "$work/out" ] || { echo "train $args: printed to stdout"; exit 1; }
 done
+
+# bench --time-to-quality: a line per measurement and seed, then the table (tiny networks: never clean).
+"$bin" bench --time-to-quality --feature-maps 4 --latent-size 8 --steps 4 --quality-every 2 --seeds 3 4 --threads 1 >"$work/ttq.txt"
+[ "$(grep -c '  step ' "$work/ttq.txt")" -eq 4 ] || { echo "bench --time-to-quality: expected 4 measurement lines"; cat "$work/ttq.txt"; exit 1; }
+grep -q "(trained G: precision" "$work/ttq.txt" || { echo "bench --time-to-quality: the default recipe's trained G is not scored"; exit 1; }
+grep -q "clean in 0 of 2 runs" "$work/ttq.txt" || { echo "bench --time-to-quality: no summary"; cat "$work/ttq.txt"; exit 1; }
+"$bin" bench --time-to-quality --recipe seed --feature-maps 4 --latent-size 8 --steps 2 --quality-every 2 --threads 1 >"$work/ttq-seed.txt"
+! grep -q "trained G" "$work/ttq-seed.txt" || { echo "bench --time-to-quality --recipe seed: the seed recipe has no average"; exit 1; }

@@ -134,8 +134,10 @@ public enum Benchmark {
             phase[key, default: 0] += totals.seconds
         }
         let order = ["G forward (conv)", "D forward (conv)", "D backward (conv)", "G backward (conv)", "BN/activations",
-                     "layout reorders", "weight reorders", "Adam", "data", "loss (BCE)"]
-        var phases = order.map { BenchmarkPhase(name: $0, secondsPerStep: (phase[$0] ?? 0) / steps) }
+                     "layout reorders", "weight reorders", "Adam", "data", "loss (BCE)", "instance noise", "generator average"]
+        // (The recipe's optional phases appear only when it has them.)
+        var phases = order.filter { phase[$0] != nil || !["instance noise", "generator average"].contains($0) }
+            .map { BenchmarkPhase(name: $0, secondsPerStep: (phase[$0] ?? 0) / steps) }
         let accounted = phases.reduce(0) { $0 + $1.secondsPerStep }
         phases.append(BenchmarkPhase(name: "other (Swift, dispatch)", secondsPerStep: max(perStep - accounted, 0)))
 
@@ -154,21 +156,13 @@ public enum Benchmark {
         var random = RandomGenerator(seed: 0x4245_4E43_4851_5541)
         let noise = try trainer.makeNoise(batch: samples, random: &random)
         let scorer = QualityScorer()
-        let trainPixels = try trainer.generator.preservingStatistics { try trainer.generate(noise: noise, training: true) }
+        let trainPixels = try trainer.samplingGenerator.preservingStatistics { try trainer.generate(noise: noise, training: true) }
         let evalPixels = try trainer.generate(noise: noise, training: false)
         let train = scorer.score(trainPixels, count: samples), eval = scorer.score(evalPixels, count: samples)
-        func meanRMSE(_ pixels: [Float]) -> Double {
-            let size = pixels.count / samples
-            return pixels.withUnsafeBufferPointer { all in
-                (0..<samples).reduce(0.0) {
-                    $0 + scorer.nearest(UnsafeBufferPointer(rebasing: all[($1 * size)..<(($1 + 1) * size)])).rmse
-                } / Double(samples)
-            }
-        }
         return BenchmarkQuality(samples: samples, trainModePrecision: train.precision, trainModeModes: train.modesCovered,
                                 trainModeTV: train.totalVariation, evalModePrecision: eval.precision,
                                 evalModeModes: eval.modesCovered, evalModeTV: eval.totalVariation,
-                                trainModeMeanRMSE: meanRMSE(trainPixels), evalModeMeanRMSE: meanRMSE(evalPixels))
+                                trainModeMeanRMSE: train.meanRMSE, evalModeMeanRMSE: eval.meanRMSE)
     }
 
     private static func layerTable(trainer: DCGANTrainer, profiler: ExecutionProfiler, batch: Int,

@@ -3,16 +3,20 @@ import Foundation
 /// A training checkpoint as safetensors:
 /// - `generator.net.*` and `discriminator.net.*`: the seed's `DCGAN` module state dict (parameters
 ///   and BatchNorm buffers), so PyTorch's `load_state_dict` reads it and a PyTorch file reads here;
+/// - `generator_ema.net.*`: the moving average of the generator, when the recipe keeps one (same
+///   names as the generator's, so PyTorch loads it into a `Generator` after stripping the prefix);
 /// - `optimizer.<net>.<param>.exp_avg[_sq]` and `optimizer.<net>.step`: Adam's state;
 /// - `trainer.*`: the random generators' states and the epoch's data order;
 /// - `__metadata__`: format version, iteration, epoch, learning rates, the run's configuration.
 public enum Checkpoint {
     public static let formatVersion = "1"
+    static let averagePrefix = "generator_ema."
 
     public static func serialize(_ trainer: DCGANTrainer) throws -> Data {
         var writer = SafeTensorsWriter()
         trainer.generator.write(to: &writer, prefix: "generator.")
         trainer.discriminator.write(to: &writer, prefix: "discriminator.")
+        trainer.generatorAverage?.network.write(to: &writer, prefix: Checkpoint.averagePrefix)
         for (network, optimizer) in [(trainer.generator, trainer.optimizerG), (trainer.discriminator, trainer.optimizerD)] {
             for info in network.parameters.parameters {
                 let range = info.offset..<(info.offset + info.count)
@@ -25,6 +29,7 @@ public enum Checkpoint {
             writer.add("optimizer.\(network.name).step", shape: [], int64s: [Int64(optimizer.step)])
         }
         writer.add("trainer.noise_random", shape: [4], int64s: words(trainer.noiseRandom))
+        writer.add("trainer.instance_noise_random", shape: [4], int64s: words(trainer.instanceNoiseRandom))
         writer.add("trainer.data_random", shape: [4], int64s: words(trainer.loader.random))
         writer.add("trainer.data_order", shape: [trainer.loader.order.count], int64s: trainer.loader.order.map(Int64.init))
         let config = try JSONEncoder().encode(trainer.config)
@@ -77,6 +82,8 @@ public struct CheckpointFile: Sendable {
     public let iteration: Int?
     public let learningRates: (generator: Float, discriminator: Float)?
     public var hasTrainingState: Bool { config != nil && tensors.entries["trainer.data_order"] != nil }
+    /// True when the file holds a moving average of the generator (`generator_ema.*`).
+    public var hasGeneratorAverage: Bool { tensors.entries[Checkpoint.averagePrefix + "net.0.weight"] != nil }
 
     public init(path: String) throws(CheckpointError) {
         self.path = path
@@ -95,8 +102,13 @@ public struct CheckpointFile: Sendable {
             throw fail("generator.net.0.weight \(first.shape) and generator.net.12.weight \(last.shape) do not describe this DCGAN")
         }
         model = ModelConfig(latentSize: first.shape[0], featureMaps: first.shape[1] / 8, imageChannels: last.shape[1])
-        // Every tensor of both networks, checked up front: a file is sound as a whole or refused.
-        for (name, dtype, shape) in model.stateDictionarySpec {
+        // Every tensor of both networks (and of the generator average, if any), checked up front:
+        // a file is sound as a whole or refused.
+        let hasAverage = tensors.entries[Checkpoint.averagePrefix + "net.0.weight"] != nil
+        let averageSpec = model.stateDictionarySpec.filter { $0.name.hasPrefix("generator.") }.map {
+            (name: Checkpoint.averagePrefix + $0.name.dropFirst("generator.".count), dtype: $0.dtype, shape: $0.shape)
+        }
+        for (name, dtype, shape) in model.stateDictionarySpec + (hasAverage ? averageSpec : []) {
             guard let entry = tensors.entries[name] else { throw fail("missing tensor \(name)") }
             let scalar = shape.isEmpty && entry.shape.reduce(1, *) == 1 // PyTorch's 0-d, or [1]
             guard entry.dtype == dtype, entry.shape == shape || scalar else {
@@ -109,6 +121,9 @@ public struct CheckpointFile: Sendable {
                 throw fail("__metadata__ config is not a valid configuration")
             }
             guard config?.model == model else { throw fail("__metadata__ config disagrees with the tensor shapes") }
+            if config?.generatorAverageDecay != nil, tensors.entries[Checkpoint.averagePrefix + "net.0.weight"] == nil {
+                throw fail("the run keeps a generator average (--ema) but the file has no generator_ema tensors")
+            }
         } else {
             config = nil
         }
@@ -128,9 +143,11 @@ public struct CheckpointFile: Sendable {
         } catch { throw CheckpointError(path: path, problem: "\(error)") }
     }
 
-    /// Loads only the generator (sampling).
-    public func loadGenerator(_ generator: Network) throws(CheckpointError) {
-        do { try generator.load(from: tensors, prefix: "generator.") } catch {
+    /// Loads only a generator (sampling): the moving average when `average` and the file has one,
+    /// else the trained generator.
+    public func loadGenerator(_ generator: Network, average: Bool = false) throws(CheckpointError) {
+        let prefix = average && hasGeneratorAverage ? Checkpoint.averagePrefix : "generator."
+        do { try generator.load(from: tensors, prefix: prefix) } catch {
             throw CheckpointError(path: path, problem: "\(error)")
         }
     }
@@ -169,7 +186,10 @@ extension DCGANTrainer {
                 moments.append((optimizer, average, squared, Int(step[0])))
             }
         } catch let error as CheckpointError { throw error } catch { throw fail("\(error)") }
-        guard let noise = Checkpoint.random((try? file.int64s("trainer.noise_random")) ?? []),
+        // Files from before instance noise existed have no stream for it: a fresh one from the seed.
+        let instanceNoise = file.entries["trainer.instance_noise_random"] == nil ? instanceNoiseRandom
+            : Checkpoint.random((try? file.int64s("trainer.instance_noise_random")) ?? [])
+        guard let noise = Checkpoint.random((try? file.int64s("trainer.noise_random")) ?? []), let instanceNoise,
               let data = Checkpoint.random((try? file.int64s("trainer.data_random")) ?? []),
               let order = try? file.int64s("trainer.data_order").map({ Int($0) }),
               let position = file.metadata["data_position"].flatMap({ Int($0) }),
@@ -181,6 +201,10 @@ extension DCGANTrainer {
         do { try loader.restore(random: data, order: order, position: position) } catch { throw fail("\(error)") }
 
         try checkpoint.loadModels(generator: generator, discriminator: discriminator)
+        if let generatorAverage {
+            do { try generatorAverage.network.load(from: file, prefix: Checkpoint.averagePrefix) } catch { throw fail("\(error)") }
+            generatorAverage.updates = iteration
+        }
         for (optimizer, average, squared, step) in moments {
             _ = optimizer.exponentialAverage.update(fromContentsOf: average)
             _ = optimizer.exponentialAverageSquared.update(fromContentsOf: squared)
@@ -190,6 +214,7 @@ extension DCGANTrainer {
         optimizerD.learningRate = rates.discriminator
         self.loader = loader
         noiseRandom = noise
+        instanceNoiseRandom = instanceNoise
         self.iteration = iteration
     }
 }

@@ -301,3 +301,17 @@ extension Network {
         return try body()
     }
 }
+
+extension Network {
+    /// Makes this network's parameters and BatchNorm statistics equal to `other`'s (same architecture).
+    public func copyState(from other: Network) {
+        precondition(other.parameters.count == parameters.count && other.specs == specs, "copyState: different architectures")
+        _ = parameters.values.update(fromContentsOf: other.parameters.values)
+        for (index, stats) in statistics {
+            let source = other.statistics[index]!
+            stats.runningMean.copy(from: source.runningMean)
+            stats.runningVariance.copy(from: source.runningVariance)
+            stats.batchesTracked = source.batchesTracked
+        }
+    }
+}

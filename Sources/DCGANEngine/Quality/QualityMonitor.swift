@@ -18,17 +18,23 @@ final class QualityMonitor {
         noise = try trainer.makeNoise(batch: samples, random: &random)
     }
 
-    /// Scores the generator in both BatchNorm modes, leaving its running statistics untouched.
+    /// Scores the sampling generator in both BatchNorm modes (and the trained G in eval mode when
+    /// a moving average samples), leaving the running statistics untouched.
     func measure(_ trainer: DCGANTrainer, seconds: Double) throws -> (report: QualityReport, eval: QualityScore) {
         let start = DispatchTime.now().uptimeNanoseconds
-        let trainMode = try trainer.generator.preservingStatistics { try trainer.generate(noise: noise, training: true) }
-        let evalMode = try trainer.generate(noise: noise, training: false)
+        let sampler = trainer.samplingGenerator
+        let trainMode = try sampler.preservingStatistics { try sampler.forward(noise, training: true).toArray() }
+        let evalMode = try sampler.forward(noise, training: false).toArray()
         let train = scorer.score(trainMode, count: samples), eval = scorer.score(evalMode, count: samples)
+        let live = trainer.generatorAverage == nil ? nil
+            : scorer.score(try trainer.generator.forward(noise, training: false).toArray(), count: samples)
         func metrics(_ s: QualityScore) -> QualityMetrics {
-            QualityMetrics(precision: s.precision, modesCovered: s.modesCovered, modes: QualityScore.modeCount, totalVariation: s.totalVariation)
+            QualityMetrics(precision: s.precision, modesCovered: s.modesCovered, modes: QualityScore.modeCount,
+                           totalVariation: s.totalVariation, meanRMSE: s.meanRMSE)
         }
         let report = QualityReport(iteration: trainer.iteration, epoch: max(trainer.iteration - 1, 0) / trainer.config.iterationsPerEpoch + 1,
                                    seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval),
+                                   live: live.map(metrics),
                                    costSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         return (report, eval)
     }

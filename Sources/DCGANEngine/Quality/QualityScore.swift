@@ -10,6 +10,8 @@ public struct QualityScore: Sendable, Equatable {
     /// (½ Σ |q − p| over the 16 modes); 1 when there is no good sample.
     public var totalVariation: Double
     public var samples: Int
+    /// Mean RMSE of the samples to their nearest prototype (a continuous view of the same thing).
+    public var meanRMSE: Double
     /// Good samples per prototype (index = colour × 4 + glasses × 2 + hat).
     public var modeCounts: [Int]
 
@@ -66,16 +68,19 @@ public struct QualityScorer: Sendable {
         let size = SmileyDataset.pixelsPerImage
         precondition(pixels.count == count * size, "QualityScorer: \(pixels.count) values for \(count) images")
         var counts = [Int](repeating: 0, count: QualityScore.modeCount)
+        var rmseSum = 0.0
         for index in 0..<count {
             let (mode, rmse) = nearest(UnsafeBufferPointer(rebasing: pixels[(index * size)..<((index + 1) * size)]))
             if rmse < QualityScorer.threshold { counts[mode] += 1 }
+            rmseSum += rmse
         }
         let good = counts.reduce(0, +)
         let totalVariation = good == 0 ? 1 : 0.5 * zip(counts, modeProbabilities).reduce(0.0) {
             $0 + abs(Double($1.0) / Double(good) - $1.1)
         }
         return QualityScore(precision: count == 0 ? 0 : Double(good) / Double(count), modesCovered: counts.filter { $0 > 0 }.count,
-                            totalVariation: totalVariation, samples: count, modeCounts: counts)
+                            totalVariation: totalVariation, samples: count, meanRMSE: count == 0 ? 0 : rmseSum / Double(count),
+                            modeCounts: counts)
     }
 
     public func score(_ pixels: [Float], count: Int) -> QualityScore {

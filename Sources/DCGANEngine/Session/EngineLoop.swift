@@ -248,7 +248,7 @@ final class EngineLoop {
         do {
             switch source {
             case .generated:
-                pixels = try trainer.generator.preservingStatistics { try trainer.generate(noise: previewNoise, training: true) }
+                pixels = try trainer.samplingGenerator.preservingStatistics { try trainer.generate(noise: previewNoise, training: true) }
             case .real:
                 let dataset = trainer.loader.dataset
                 let images = try trainer.makeImageBatch(batch: count)

@@ -21,6 +21,10 @@ public final class DCGANTrainer {
     public internal(set) var loader: BatchLoader
     /// Draws the latent noise of every step.
     public internal(set) var noiseRandom: RandomGenerator
+    /// The moving average of G that samples, when the recipe has one (`generatorAverageDecay`).
+    public let generatorAverage: GeneratorAverage?
+    /// Draws the instance noise (its own stream, so the recipe's other draws stay as without it).
+    public internal(set) var instanceNoiseRandom: RandomGenerator
     /// Completed steps.
     public internal(set) var iteration = 0
     private let context: DNNLContext
@@ -32,12 +36,23 @@ public final class DCGANTrainer {
         let noiseD: Tensor
         let noiseG: Tensor
         let lossGradient: Tensor
+        /// D's inputs with instance noise added: plain copies, made on first use.
+        private(set) var noisyReal: Tensor?
+        private(set) var noisyFake: Tensor?
 
         init(generator: Network, discriminator: Network, context: DNNLContext, batch: Int) throws {
             real = try discriminator.makeInput(batch: batch)
             noiseD = try generator.makeInput(batch: batch)
             noiseG = try generator.makeInput(batch: batch)
             lossGradient = try Tensor(context, dims: [batch, 1, 1, 1])
+        }
+
+        func noisyBuffers(_ context: DNNLContext) throws -> (real: Tensor, fake: Tensor) {
+            if noisyReal == nil {
+                noisyReal = try Tensor(context, dims: real.dims)
+                noisyFake = try Tensor(context, dims: real.dims)
+            }
+            return (noisyReal!, noisyFake!)
         }
     }
 
@@ -57,6 +72,9 @@ public final class DCGANTrainer {
         noiseRandom = streams.noise
         generator.initialize(config.weightInit, random: &streams.weights)
         discriminator.initialize(config.weightInit, random: &streams.weights)
+        generatorAverage = try config.generatorAverageDecay.map { try GeneratorAverage(context, model: config.model, decay: $0) }
+        generatorAverage?.network.copyState(from: generator)
+        instanceNoiseRandom = RandomGenerator(seed: config.seed ^ 0x494E_5354_4E4F_4953) // "INSTNOIS"
         let dataset = SmileyDataset(count: config.datasetSize, random: &streams.data)
         loader = BatchLoader(dataset: dataset, batchSize: config.batchSize, random: streams.data.split())
     }
@@ -82,15 +100,29 @@ public final class DCGANTrainer {
     /// One step of the seed's recipe on given data (used by `step()` and by the PyTorch fixtures):
     ///   D step: d_loss = (BCE(D(x), 0.9) + BCE(D(G(z_d)), 0)) / 2, Adam on D;
     ///   G step: g_loss = BCE(D(G(z_g)), 1), Adam on G.
+    /// With instance noise, D sees x + σε and G(z) + σε (fresh ε for every image D sees); with a
+    /// generator average, the average follows G after its update.
     /// The networks keep their weights reordered for the convolutions between forward passes that
     /// no update separates (`weightsChanged: false`).
     public func trainStep(real: Tensor, noiseD: Tensor, noiseG: Tensor) throws -> StepResult {
         let batch = real.dims[0]
-        let lossGradient = try stepBuffers(batch: batch).lossGradient
+        let buffers = try stepBuffers(batch: batch)
+        let lossGradient = buffers.lossGradient
+        let sigma = config.instanceNoiseDeviation(after: iteration)
+        let noisy = sigma > 0 ? try buffers.noisyBuffers(context) : nil
+        // What D sees of an image batch: the batch itself, or a plain copy with instance noise.
+        func seenByD(_ images: Tensor, into copy: Tensor?) -> Tensor {
+            guard let copy else { return images }
+            context.phase("instance noise") {
+                copy.assign(from: images)
+                instanceNoiseRandom.addNormal(to: copy.buffer, std: sigma)
+            }
+            return copy
+        }
 
         // D step, real half: gradients into slot 0, scaled by ½ for the average.
         discriminator.parameters.selectGradientSlot(0)
-        let realOutput = try discriminator.forward(real, training: true, weightsChanged: true)
+        let realOutput = try discriminator.forward(seenByD(real, into: noisy?.real), training: true, weightsChanged: true)
         let (realLoss, dX) = context.phase("loss") { () -> (Float, Float) in
             let probabilities = UnsafeBufferPointer(realOutput.buffer)
             BinaryCrossEntropy.gradient(probabilities, target: config.realLabel, scale: 0.5, into: lossGradient.buffer)
@@ -101,7 +133,7 @@ public final class DCGANTrainer {
         // D step, fake half: G(z_d) is a constant here (detached), gradients into slot 1.
         let fakeForD = try generator.forward(noiseD, training: true, weightsChanged: true)
         discriminator.parameters.selectGradientSlot(1)
-        let fakeOutput = try discriminator.forward(fakeForD, training: true, weightsChanged: false)
+        let fakeOutput = try discriminator.forward(seenByD(fakeForD, into: noisy?.fake), training: true, weightsChanged: false)
         let (fakeLoss, dGZ) = context.phase("loss") { () -> (Float, Float) in
             let probabilities = UnsafeBufferPointer(fakeOutput.buffer)
             BinaryCrossEntropy.gradient(probabilities, target: 0, scale: 0.5, into: lossGradient.buffer)
@@ -116,7 +148,8 @@ public final class DCGANTrainer {
         // G step: fresh noise, labels 1; D's weight gradients are not needed, only dL/dx.
         // G is unchanged since its forward pass above; D was just updated.
         let fakeForG = try generator.forward(noiseG, training: true, weightsChanged: false)
-        let output = try discriminator.forward(fakeForG, training: true, weightsChanged: true)
+        // (The noise is additive: D's gradient for the noisy image is G's output gradient.)
+        let output = try discriminator.forward(seenByD(fakeForG, into: noisy?.fake), training: true, weightsChanged: true)
         let gLoss = context.phase("loss") { () -> Float in
             let probabilities = UnsafeBufferPointer(output.buffer)
             BinaryCrossEntropy.gradient(probabilities, target: 1, scale: 1, into: lossGradient.buffer)
@@ -129,15 +162,22 @@ public final class DCGANTrainer {
         context.phase("adam") {
             optimizerG.update(generator.parameters.values, gradients: [generator.parameters.gradient(slot: 0)])
         }
+        if let generatorAverage {
+            context.phase("generator average") { generatorAverage.update(from: generator) }
+        }
 
         iteration += 1
         return StepResult(dLoss: (realLoss + fakeLoss) / 2, gLoss: gLoss, dX: dX, dGZ: dGZ, batchSize: batch)
     }
 
-    /// Images G(z) for a noise batch (N, L, 1, 1): training mode uses batch statistics (and updates
-    /// the running ones, as PyTorch's train mode does); eval mode uses the running statistics.
+    /// The generator that samples: the moving average when the recipe keeps one, else G itself.
+    public var samplingGenerator: Network { generatorAverage?.network ?? generator }
+
+    /// Images for a noise batch (N, L, 1, 1) from the sampling generator: training mode uses batch
+    /// statistics (and updates the running ones, as PyTorch's train mode does); eval mode uses the
+    /// running statistics.
     public func generate(noise: Tensor, training: Bool) throws -> [Float] {
-        try generator.forward(noise, training: training).toArray()
+        try samplingGenerator.forward(noise, training: training).toArray()
     }
 
     /// A noise tensor for `batch` samples, filled from `random`.

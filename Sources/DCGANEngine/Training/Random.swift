@@ -57,6 +57,11 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
         for i in buffer.indices { buffer[i] = mean + std * normal() }
     }
 
+    /// buffer[i] += std · N(0, 1), for every element.
+    public mutating func addNormal(to buffer: UnsafeMutableBufferPointer<Float>, std: Float) {
+        for i in buffer.indices { buffer[i] += std * normal() }
+    }
+
     /// A child generator for an independent stream (data set, init, noise) derived from this one.
     public mutating func split() -> RandomGenerator { RandomGenerator(seed: next()) }
 }

@@ -14,8 +14,25 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var seed: UInt64 = 0
     public var weightInit: WeightInit = .pytorch
     public var datasetSize = SmileyDataset.defaultCount
+    /// Decay of an exponential moving average of G's weights and BatchNorm statistics, the
+    /// generator that samples, previews and is scored (nil: the seed's, sample the trained G).
+    /// Sampling only: training itself never reads it. (Optional so older checkpoints decode.)
+    public var generatorAverageDecay: Float?
+    /// Instance noise: Gaussian noise of this standard deviation (in the [-1, 1] pixel units) on
+    /// every image D sees, real and fake, fading linearly to 0 at step `instanceNoiseSteps`.
+    public var instanceNoise: Float?
+    public var instanceNoiseSteps: Int?
 
     public init() {}
+
+    /// The seed's recipe (as the PyTorch Lightning demo trains).
+    public static var seedRecipe: TrainingConfig { TrainingConfig() }
+
+    /// The standard deviation of the instance noise at the step after `completedSteps`.
+    public func instanceNoiseDeviation(after completedSteps: Int) -> Float {
+        guard let noise = instanceNoise, noise > 0, let steps = instanceNoiseSteps, steps > 0 else { return 0 }
+        return noise * max(0, 1 - Float(completedSteps) / Float(steps))
+    }
 
     public var iterationsPerEpoch: Int { (datasetSize + batchSize - 1) / batchSize }
 
@@ -40,6 +57,16 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         try positive(datasetSize, "--dataset-size")
         try rate(learningRateG, "--lr-g")
         try rate(learningRateD, "--lr-d")
+        if !realLabel.isFinite || realLabel <= 0 || realLabel > 1 {
+            throw ConfigError("--real-label must be in (0, 1], got \(realLabel)")
+        }
+        if let decay = generatorAverageDecay, !(decay > 0 && decay < 1) {
+            throw ConfigError("--ema must be a decay in (0, 1), got \(decay)")
+        }
+        if let noise = instanceNoise, !(noise.isFinite && noise >= 0) {
+            throw ConfigError("--instance-noise must be 0 or a positive finite number, got \(noise)")
+        }
+        if let steps = instanceNoiseSteps { try positive(steps, "--instance-noise-steps") }
     }
 }
 

@@ -1,0 +1,179 @@
+import Foundation
+import XCTest
+@testable import DCGANEngine
+
+/// The recipe options beyond the seed: the moving average of G, instance noise, and the presets.
+final class RecipeTests: XCTestCase {
+    private func smallConfig(seed: UInt64 = 5) -> TrainingConfig {
+        var config = TrainingConfig()
+        config.model = ModelConfig(latentSize: 8, featureMaps: 4)
+        config.batchSize = 8
+        config.datasetSize = 20 // 3 steps per epoch, the last one partial
+        config.seed = seed
+        return config
+    }
+
+    func testSeedRecipeIsTheSeedsAndTunedChangesOnlyItsOptions() {
+        XCTAssertEqual(Recipe.seed.config, TrainingConfig())
+        var tuned = Recipe.tuned.config
+        XCTAssertEqual(tuned.generatorAverageDecay, 0.995)
+        XCTAssertEqual([tuned.learningRateG, tuned.learningRateD], [4e-4, 4e-4])
+        tuned.generatorAverageDecay = nil
+        tuned.learningRateG = 2e-4
+        tuned.learningRateD = 2e-4
+        XCTAssertEqual(tuned, TrainingConfig(), "the tuned recipe changes only the options it names")
+    }
+
+    /// The average after t updates is Σ_s (1 − d)·d^(t−s)·G_s / (1 − d^t) over G's states after each
+    /// update, for weights and BatchNorm running statistics alike.
+    func testAverageIsTheBiasCorrectedMovingAverageOfEveryStep() throws {
+        let decay: Float = 0.8
+        var config = smallConfig()
+        config.generatorAverageDecay = decay
+        let trainer = try DCGANTrainer(config: config)
+        let average = try XCTUnwrap(trainer.generatorAverage)
+        var weights: [[Float]] = [], means: [[Float]] = []
+        let bnModule = try XCTUnwrap(trainer.generator.bufferNames.first?.index)
+        for step in 1...4 {
+            _ = try trainer.step()
+            weights.append(Array(trainer.generator.parameters.values))
+            means.append(trainer.generator.runningStatistics(module: bnModule)!.mean.toArray())
+            if step == 1 {
+                XCTAssertEqual(Array(average.network.parameters.values), weights[0], "the first update copies G")
+            }
+        }
+        func expected(_ history: [[Float]]) -> [Float] {
+            let t = history.count
+            let norm = 1 - pow(Double(decay), Double(t))
+            return (0..<history[0].count).map { i in
+                Float((0..<t).reduce(0.0) { $0 + (1 - Double(decay)) * pow(Double(decay), Double(t - 1 - $1)) * Double(history[$1][i]) } / norm)
+            }
+        }
+        let got = Array(average.network.parameters.values), want = expected(weights)
+        XCTAssertEqual(average.updates, 4)
+        XCTAssertNotEqual(got, weights.last!, "the average lags G")
+        for (a, b) in zip(got, want) { XCTAssertEqual(a, b, accuracy: 1e-5 + 1e-4 * abs(b)) }
+        for (a, b) in zip(average.network.runningStatistics(module: bnModule)!.mean.toArray(), expected(means)) {
+            XCTAssertEqual(a, b, accuracy: 1e-5 + 1e-4 * abs(b))
+        }
+    }
+
+    /// The average samples; training never reads it: with and without it, G and D are bit-identical.
+    func testAverageSamplesButNeverChangesTraining() throws {
+        var withAverage = smallConfig()
+        withAverage.generatorAverageDecay = 0.9
+        let a = try DCGANTrainer(config: withAverage), b = try DCGANTrainer(config: smallConfig())
+        for _ in 0..<3 {
+            let (x, y) = (try a.step(), try b.step())
+            XCTAssertEqual(x.gLoss.bitPattern, y.gLoss.bitPattern)
+        }
+        XCTAssertEqual(Array(a.generator.parameters.values), Array(b.generator.parameters.values))
+        XCTAssertEqual(Array(a.discriminator.parameters.values), Array(b.discriminator.parameters.values))
+        XCTAssertTrue(a.samplingGenerator === a.generatorAverage!.network)
+        XCTAssertTrue(b.samplingGenerator === b.generator)
+        var random = RandomGenerator(seed: 1)
+        let noise = try a.makeNoise(batch: 4, random: &random)
+        XCTAssertEqual(try a.generate(noise: noise, training: false), try a.generatorAverage!.network.forward(noise, training: false).toArray())
+        XCTAssertNotEqual(try a.generate(noise: noise, training: false), try a.generator.forward(noise, training: false).toArray())
+    }
+
+    func testInstanceNoiseFadesLinearlyAndChangesWhatDSees() throws {
+        var config = smallConfig()
+        config.instanceNoise = 0.2
+        config.instanceNoiseSteps = 4
+        XCTAssertEqual(config.instanceNoiseDeviation(after: 0), 0.2, accuracy: 1e-7)
+        XCTAssertEqual(config.instanceNoiseDeviation(after: 1), 0.15, accuracy: 1e-7)
+        XCTAssertEqual(config.instanceNoiseDeviation(after: 4), 0)
+        XCTAssertEqual(config.instanceNoiseDeviation(after: 9), 0)
+        XCTAssertEqual(smallConfig().instanceNoiseDeviation(after: 0), 0)
+
+        let noisy = try DCGANTrainer(config: config), again = try DCGANTrainer(config: config)
+        let plain = try DCGANTrainer(config: smallConfig())
+        let first = try noisy.step(), repeated = try again.step(), seed = try plain.step()
+        XCTAssertEqual(first.dLoss.bitPattern, repeated.dLoss.bitPattern, "instance noise is drawn from the run's seed")
+        XCTAssertNotEqual(first.dX, seed.dX, "D saw the noisy real batch")
+        XCTAssertNotEqual(first.dGZ, seed.dGZ, "D saw the noisy fake batch")
+        XCTAssertTrue(first.dLoss.isFinite && first.gLoss.isFinite)
+    }
+
+    /// Resume with an average and instance noise continues exactly (the average, its update count
+    /// and the noise stream are in the checkpoint).
+    func testResumeKeepsTheAverageAndTheNoiseStream() throws {
+        let directory = NSTemporaryDirectory() + "dcgan-recipe-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var config = smallConfig()
+        config.generatorAverageDecay = 0.9
+        config.instanceNoise = 0.1
+        config.instanceNoiseSteps = 10
+        let straight = try DCGANTrainer(config: config)
+        let expected = try (0..<6).map { _ in try straight.step() }
+        let first = try DCGANTrainer(config: config)
+        for _ in 0..<3 { _ = try first.step() }
+        let path = directory + "/mid.safetensors"
+        try Checkpoint.save(first, to: path)
+        let file = try CheckpointFile(path: path)
+        XCTAssertTrue(file.hasGeneratorAverage)
+        XCTAssertEqual(file.config, config)
+        let resumed = try DCGANTrainer(resuming: file)
+        XCTAssertEqual(resumed.generatorAverage?.updates, 3)
+        let continued = try (0..<3).map { _ in try resumed.step() }
+        XCTAssertEqual(continued.map(\.dLoss.bitPattern), expected.suffix(3).map(\.dLoss.bitPattern))
+        XCTAssertEqual(Array(resumed.generatorAverage!.network.parameters.values),
+                       Array(straight.generatorAverage!.network.parameters.values))
+
+        // Sampling reads the average by default, the trained G on request.
+        let sampler = try Network.generator(try DNNLContext(), config: config.model)
+        try file.loadGenerator(sampler, average: true)
+        XCTAssertEqual(Array(sampler.parameters.values), Array(first.generatorAverage!.network.parameters.values))
+        try file.loadGenerator(sampler, average: false)
+        XCTAssertEqual(Array(sampler.parameters.values), Array(first.generator.parameters.values))
+
+        // A file whose configuration keeps an average but lacks its tensors is refused in one line.
+        let tensors = try SafeTensors(contentsOf: path)
+        var writer = SafeTensorsWriter()
+        for name in tensors.entries.keys.sorted() where !name.hasPrefix("generator_ema.") {
+            let entry = tensors.entries[name]!
+            if entry.dtype == .i64 { writer.add(name, shape: entry.shape, int64s: try tensors.int64s(name)) }
+            else { writer.add(name, shape: entry.shape, floats: try tensors.floats(name)) }
+        }
+        writer.metadata = tensors.metadata
+        let broken = directory + "/broken.safetensors"
+        try writer.serialized().write(to: URL(fileURLWithPath: broken))
+        XCTAssertThrowsError(try CheckpointFile(path: broken)) { error in
+            XCTAssertTrue("\(error)".contains("generator_ema"), "\(error)")
+        }
+    }
+
+    func testBadRecipeValuesAreRefused() {
+        for change in [{ (c: inout TrainingConfig) in c.generatorAverageDecay = 1 },
+                       { (c: inout TrainingConfig) in c.generatorAverageDecay = 0 },
+                       { (c: inout TrainingConfig) in c.instanceNoise = -0.1 },
+                       { (c: inout TrainingConfig) in c.instanceNoiseSteps = 0 },
+                       { (c: inout TrainingConfig) in c.realLabel = 1.5 }] {
+            var config = TrainingConfig()
+            change(&config)
+            XCTAssertThrowsError(try config.validate())
+        }
+    }
+
+    /// bench --time-to-quality's loop: a measurement every `every` steps, seconds that grow, and
+    /// the trained G's score next to the average's.
+    func testTimeToQualityMeasuresAtItsCadence() throws {
+        var options = TimeToQualityOptions()
+        options.config = smallConfig()
+        options.config.model = ModelConfig(latentSize: 8, featureMaps: 4)
+        options.config.generatorAverageDecay = 0.9
+        options.steps = 6
+        options.every = 2
+        options.samples = 8
+        var seen = 0
+        let run = try TimeToQuality.run(options) { _ in seen += 1 }
+        XCTAssertEqual(run.reports.map(\.iteration), [2, 4, 6])
+        XCTAssertEqual(seen, 3)
+        XCTAssertTrue(zip(run.reports, run.reports.dropFirst()).allSatisfy { $0.seconds < $1.seconds })
+        XCTAssertNotNil(run.reports[0].live)
+        XCTAssertNil(run.reached, "a 6-step run at width 4 draws no clean faces")
+        XCTAssertEqual(run.standing(at: 5)?.iteration, 4)
+    }
+}
