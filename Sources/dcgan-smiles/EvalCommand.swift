@@ -13,8 +13,9 @@ struct Eval: ParsableCommand {
     var samples = 256
     @Option(help: "Seed of the latent noise.")
     var seed: UInt64 = 0
-    @Option(help: "Which generator samples: average (the moving average of G, when the checkpoint has one) or trained.")
-    var generator: GeneratorChoice = .average
+    @Option(name: .customLong("generator"),
+            help: "Which generator samples: average (the moving average of G, when the checkpoint has one) or trained.")
+    var generatorChoice: GeneratorChoice = .average
     @Flag(help: "One JSON object instead of text.")
     var json = false
 
@@ -25,10 +26,9 @@ struct Eval: ParsableCommand {
     func run() throws {
         let file: CheckpointFile
         do { file = try CheckpointFile(path: checkpoint) } catch { throw CommandFailure("\(error)") }
-        let network = try Network.generator(try DNNLContext(), config: file.model)
-        let average = generator == .average && file.hasGeneratorAverage
-        do { try file.loadGenerator(network, average: average) } catch { throw CommandFailure("\(error)") }
-        let generator = network
+        let generator = try Network.generator(try DNNLContext(), config: file.model)
+        let average = generatorChoice == .average && file.hasGeneratorAverage
+        do { try file.loadGenerator(generator, average: average) } catch { throw CommandFailure("\(error)") }
         let noise = try generator.makeInput(batch: samples)
         var random = RandomGenerator(seed: seed)
         random.fillNormal(noise.buffer)

@@ -21,13 +21,12 @@ struct Inspect: ParsableCommand {
         if let average {
             do { try file.loadGenerator(average, average: true) } catch { throw CommandFailure("\(error)") }
         }
-        let nonFinite = [("generator", generator), ("discriminator", discriminator)].flatMap { name, net in
+        func nonFiniteNames(_ net: Network, prefix: String) -> [String] {
             net.parameters.parameters.enumerated().filter { !net.parameters.values(of: $0.offset).allSatisfy(\.isFinite) }
-                .map { "\(name).\($0.element.name)" }
-        } + (average.map { net in
-            net.parameters.parameters.enumerated().filter { !net.parameters.values(of: $0.offset).allSatisfy(\.isFinite) }
-                .map { "generator_ema.\($0.element.name)" }
-        } ?? [])
+                .map { prefix + $0.element.name }
+        }
+        let nonFinite = nonFiniteNames(generator, prefix: "generator.") + nonFiniteNames(discriminator, prefix: "discriminator.")
+            + (average.map { nonFiniteNames($0, prefix: "generator_ema.") } ?? [])
         let known = Set(generator.stateDictionaryNames(prefix: "generator.") + discriminator.stateDictionaryNames(prefix: "discriminator.")
                         + (average?.stateDictionaryNames(prefix: "generator_ema.") ?? []))
         let extra = file.tensors.names.filter { !known.contains($0) && !$0.hasPrefix("optimizer.") && !$0.hasPrefix("trainer.") }

@@ -19,8 +19,9 @@ struct Sample: ParsableCommand {
     var gridColumns = 8
     @Option(help: "Take the latent batch from this file (tensor `z`, F32, shape (N, latent, 1, 1)) instead of the seed.")
     var noise: String?
-    @Option(help: "Which generator samples: average (the moving average of G, when the checkpoint has one) or trained.")
-    var generator: GeneratorChoice = .average
+    @Option(name: .customLong("generator"),
+            help: "Which generator samples: average (the moving average of G, when the checkpoint has one) or trained.")
+    var generatorChoice: GeneratorChoice = .average
     @Flag(help: "BatchNorm with the batch's statistics (as in training) instead of the running ones (eval mode, the default).")
     var batchStats = false
 
@@ -34,7 +35,7 @@ struct Sample: ParsableCommand {
         do { file = try CheckpointFile(path: checkpoint) } catch { throw CommandFailure("\(error)") }
         let context = try DNNLContext()
         let generator = try Network.generator(context, config: file.model)
-        do { try file.loadGenerator(generator, average: self.generator == .average) } catch { throw CommandFailure("\(error)") }
+        do { try file.loadGenerator(generator, average: generatorChoice == .average) } catch { throw CommandFailure("\(error)") }
 
         let latent = try readNoise(latentSize: file.model.latentSize, generator: generator)
         let images = try generator.forward(latent, training: batchStats)
