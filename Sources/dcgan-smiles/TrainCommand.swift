@@ -52,6 +52,9 @@ struct RecipeOptions: ParsableArguments {
     func validate() throws {
         if let lr, !(lr.isFinite && lr > 0) { throw ValidationError("--lr must be a positive finite number, got \(lr)") }
         if let threads, threads <= 0 { throw ValidationError("--threads must be a positive integer, got \(threads)") }
+        if instanceNoiseSteps != nil, makeConfig().instanceNoise == nil {
+            throw ValidationError("--instance-noise-steps needs --instance-noise (the recipe has none)")
+        }
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
 
@@ -66,12 +69,8 @@ struct RecipeOptions: ParsableArguments {
         config.weightInit = initialization ?? config.weightInit
         config.realLabel = realLabel ?? config.realLabel
         if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
-        if let instanceNoise {
-            config.instanceNoise = instanceNoise == 0 ? nil : instanceNoise
-            config.instanceNoiseSteps = instanceNoise == 0 ? nil : instanceNoiseSteps ?? 1000
-        } else if let instanceNoiseSteps, config.instanceNoise != nil {
-            config.instanceNoiseSteps = instanceNoiseSteps
-        }
+        if let instanceNoise { config.instanceNoise = instanceNoise == 0 ? nil : instanceNoise }
+        config.instanceNoiseSteps = config.instanceNoise == nil ? nil : instanceNoiseSteps ?? config.instanceNoiseSteps ?? 1000
         config.model = ModelConfig(latentSize: latentSize ?? config.model.latentSize,
                                    featureMaps: featureMaps ?? config.model.featureMaps)
         return config

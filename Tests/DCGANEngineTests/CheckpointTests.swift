@@ -12,22 +12,13 @@ final class CheckpointTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
-    private func smallConfig() -> TrainingConfig {
-        var config = TrainingConfig()
-        config.model = ModelConfig(latentSize: 8, featureMaps: 4)
-        config.batchSize = 8
-        config.datasetSize = 20 // 3 steps per epoch, the last one partial
-        config.seed = 13
-        return config
-    }
-
     /// 2×N steps straight equal N steps + save + resume + N steps, bit for bit, across epoch boundaries.
     func testResumeContinuesExactly() throws {
         let steps = 4
-        let straight = try DCGANTrainer(config: smallConfig())
+        let straight = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
         let expected = try (0..<(2 * steps)).map { _ in try straight.step() }
 
-        let first = try DCGANTrainer(config: smallConfig())
+        let first = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
         for _ in 0..<steps { _ = try first.step() }
         let path = "\(directory!)/mid.safetensors"
         try Checkpoint.save(first, to: path)
@@ -42,14 +33,14 @@ final class CheckpointTests: XCTestCase {
     }
 
     func testEveryTensorRoundTrips() throws {
-        let trainer = try DCGANTrainer(config: smallConfig())
+        let trainer = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
         _ = try trainer.step()
         trainer.optimizerG.learningRate = 3e-4
         let path = "\(directory!)/a.safetensors"
         try Checkpoint.save(trainer, to: path)
         let file = try CheckpointFile(path: path)
-        XCTAssertEqual(file.model, smallConfig().model)
-        XCTAssertEqual(file.config, smallConfig())
+        XCTAssertEqual(file.model, TrainingConfig.tiny(seed: 13).model)
+        XCTAssertEqual(file.config, TrainingConfig.tiny(seed: 13))
         XCTAssertEqual(file.iteration, 1)
         XCTAssertEqual(file.learningRates?.generator, 3e-4)
         let copy = try DCGANTrainer(resuming: file)
@@ -71,9 +62,9 @@ final class CheckpointTests: XCTestCase {
 
     /// Each kind of bad file: a one-line error naming the file, and nothing loaded.
     func testBadFilesAreRefusedWithOneLineErrors() throws {
-        let trainer = try DCGANTrainer(config: smallConfig())
+        let trainer = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
         let good = try Checkpoint.serialize(trainer)
-        var otherWidth = smallConfig()
+        var otherWidth = TrainingConfig.tiny(seed: 13)
         otherWidth.model.featureMaps = 6
         let wider = try Checkpoint.serialize(try DCGANTrainer(config: otherWidth))
 
@@ -110,7 +101,7 @@ final class CheckpointTests: XCTestCase {
         for (label, bytes, expected) in cases {
             let path = "\(directory!)/\(label).safetensors"
             try bytes.write(to: URL(fileURLWithPath: path))
-            let target = try DCGANTrainer(config: smallConfig())
+            let target = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
             let before = Array(target.generator.parameters.values)
             XCTAssertThrowsError(try { () throws in
                 let file = try CheckpointFile(path: path)

@@ -12,6 +12,19 @@ enum Fixtures {
     }
 }
 
+extension TrainingConfig {
+    /// A run small enough for unit tests: latent 8, width 4, batch 8, 20 images (3 steps per epoch,
+    /// the last one partial).
+    static func tiny(seed: UInt64 = 5) -> TrainingConfig {
+        var config = TrainingConfig()
+        config.model = ModelConfig(latentSize: 8, featureMaps: 4)
+        config.batchSize = 8
+        config.datasetSize = 20
+        config.seed = seed
+        return config
+    }
+}
+
 /// Fails with the worst element (index, actual, expected) when any |a − e| > atol + rtol·|e|.
 func assertClose(_ actual: [Float], _ expected: [Float], rtol: Float = 1e-4, atol: Float = 1e-5,
                  _ what: String, file: StaticString = #filePath, line: UInt = #line) {

@@ -4,15 +4,6 @@ import XCTest
 
 /// The recipe options beyond the seed: the moving average of G, instance noise, and the presets.
 final class RecipeTests: XCTestCase {
-    private func smallConfig(seed: UInt64 = 5) -> TrainingConfig {
-        var config = TrainingConfig()
-        config.model = ModelConfig(latentSize: 8, featureMaps: 4)
-        config.batchSize = 8
-        config.datasetSize = 20 // 3 steps per epoch, the last one partial
-        config.seed = seed
-        return config
-    }
-
     func testSeedRecipeIsTheSeedsAndTunedChangesOnlyItsOptions() {
         XCTAssertEqual(Recipe.seed.config, TrainingConfig())
         var tuned = Recipe.tuned.config
@@ -28,7 +19,7 @@ final class RecipeTests: XCTestCase {
     /// update, for weights and BatchNorm running statistics alike.
     func testAverageIsTheBiasCorrectedMovingAverageOfEveryStep() throws {
         let decay: Float = 0.8
-        var config = smallConfig()
+        var config = TrainingConfig.tiny()
         config.generatorAverageDecay = decay
         let trainer = try DCGANTrainer(config: config)
         let average = try XCTUnwrap(trainer.generatorAverage)
@@ -60,9 +51,9 @@ final class RecipeTests: XCTestCase {
 
     /// The average samples; training never reads it: with and without it, G and D are bit-identical.
     func testAverageSamplesButNeverChangesTraining() throws {
-        var withAverage = smallConfig()
+        var withAverage = TrainingConfig.tiny()
         withAverage.generatorAverageDecay = 0.9
-        let a = try DCGANTrainer(config: withAverage), b = try DCGANTrainer(config: smallConfig())
+        let a = try DCGANTrainer(config: withAverage), b = try DCGANTrainer(config: TrainingConfig.tiny())
         for _ in 0..<3 {
             let (x, y) = (try a.step(), try b.step())
             XCTAssertEqual(x.gLoss.bitPattern, y.gLoss.bitPattern)
@@ -78,17 +69,17 @@ final class RecipeTests: XCTestCase {
     }
 
     func testInstanceNoiseFadesLinearlyAndChangesWhatDSees() throws {
-        var config = smallConfig()
+        var config = TrainingConfig.tiny()
         config.instanceNoise = 0.2
         config.instanceNoiseSteps = 4
         XCTAssertEqual(config.instanceNoiseDeviation(after: 0), 0.2, accuracy: 1e-7)
         XCTAssertEqual(config.instanceNoiseDeviation(after: 1), 0.15, accuracy: 1e-7)
         XCTAssertEqual(config.instanceNoiseDeviation(after: 4), 0)
         XCTAssertEqual(config.instanceNoiseDeviation(after: 9), 0)
-        XCTAssertEqual(smallConfig().instanceNoiseDeviation(after: 0), 0)
+        XCTAssertEqual(TrainingConfig.tiny().instanceNoiseDeviation(after: 0), 0)
 
         let noisy = try DCGANTrainer(config: config), again = try DCGANTrainer(config: config)
-        let plain = try DCGANTrainer(config: smallConfig())
+        let plain = try DCGANTrainer(config: TrainingConfig.tiny())
         let first = try noisy.step(), repeated = try again.step(), seed = try plain.step()
         XCTAssertEqual(first.dLoss.bitPattern, repeated.dLoss.bitPattern, "instance noise is drawn from the run's seed")
         XCTAssertNotEqual(first.dX, seed.dX, "D saw the noisy real batch")
@@ -102,7 +93,7 @@ final class RecipeTests: XCTestCase {
         let directory = NSTemporaryDirectory() + "dcgan-recipe-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var config = smallConfig()
+        var config = TrainingConfig.tiny()
         config.generatorAverageDecay = 0.9
         config.instanceNoise = 0.1
         config.instanceNoiseSteps = 10
@@ -161,8 +152,7 @@ final class RecipeTests: XCTestCase {
     /// the trained G's score next to the average's.
     func testTimeToQualityMeasuresAtItsCadence() throws {
         var options = TimeToQualityOptions()
-        options.config = smallConfig()
-        options.config.model = ModelConfig(latentSize: 8, featureMaps: 4)
+        options.config = TrainingConfig.tiny()
         options.config.generatorAverageDecay = 0.9
         options.steps = 6
         options.every = 2

@@ -2,31 +2,22 @@ import XCTest
 @testable import DCGANEngine
 
 final class TrainerTests: XCTestCase {
-    private func smallConfig(seed: UInt64 = 5) -> TrainingConfig {
-        var config = TrainingConfig()
-        config.model = ModelConfig(latentSize: 8, featureMaps: 4)
-        config.batchSize = 8
-        config.datasetSize = 20 // 3 batches per epoch: 8, 8 and a partial 4
-        config.seed = seed
-        return config
-    }
-
     private func losses(_ config: TrainingConfig, steps: Int) throws -> [StepResult] {
         let trainer = try DCGANTrainer(config: config)
         return try (0..<steps).map { _ in try trainer.step() }
     }
 
     func testSameSeedGivesTheSameLossesStepForStep() throws {
-        let a = try losses(smallConfig(), steps: 5)
-        let b = try losses(smallConfig(), steps: 5)
+        let a = try losses(TrainingConfig.tiny(), steps: 5)
+        let b = try losses(TrainingConfig.tiny(), steps: 5)
         XCTAssertEqual(a.map(\.dLoss.bitPattern), b.map(\.dLoss.bitPattern))
         XCTAssertEqual(a.map(\.gLoss.bitPattern), b.map(\.gLoss.bitPattern))
-        let c = try losses(smallConfig(seed: 6), steps: 5)
+        let c = try losses(TrainingConfig.tiny(seed: 6), steps: 5)
         XCTAssertNotEqual(a.map(\.gLoss), c.map(\.gLoss))
     }
 
     func testEpochsAndPartialBatches() throws {
-        let trainer = try DCGANTrainer(config: smallConfig())
+        let trainer = try DCGANTrainer(config: TrainingConfig.tiny())
         XCTAssertEqual(trainer.config.iterationsPerEpoch, 3)
         XCTAssertEqual(trainer.epoch, 1)
         for _ in 0..<3 {

@@ -23,7 +23,7 @@ PY
 cmp -s "$work/a.txt" "$work/b.txt" || { echo "same seed, different losses"; exit 1; }
 
 for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--bogus" "--epochs 0" "--recipe foo" \
-            "--ema 1" "--instance-noise=-0.1" "--real-label 2"; do
+            "--ema 1" "--instance-noise=-0.1" "--instance-noise-steps 10" "--real-label 2"; do
   set +e
   "$bin" train --headless $args >"$work/out" 2>"$work/err"
   rc=$?

@@ -133,10 +133,10 @@ public enum Benchmark {
             let key = ["adam": "Adam", "data": "data", "loss": "loss (BCE)"][name] ?? name
             phase[key, default: 0] += totals.seconds
         }
+        let optionalPhases: Set = ["instance noise", "generator average"] // listed only when the recipe has them
         let order = ["G forward (conv)", "D forward (conv)", "D backward (conv)", "G backward (conv)", "BN/activations",
                      "layout reorders", "weight reorders", "Adam", "data", "loss (BCE)", "instance noise", "generator average"]
-        // (The recipe's optional phases appear only when it has them.)
-        var phases = order.filter { phase[$0] != nil || !["instance noise", "generator average"].contains($0) }
+        var phases = order.filter { phase[$0] != nil || !optionalPhases.contains($0) }
             .map { BenchmarkPhase(name: $0, secondsPerStep: (phase[$0] ?? 0) / steps) }
         let accounted = phases.reduce(0) { $0 + $1.secondsPerStep }
         phases.append(BenchmarkPhase(name: "other (Swift, dispatch)", secondsPerStep: max(perStep - accounted, 0)))

@@ -121,7 +121,7 @@ public struct CheckpointFile: Sendable {
                 throw fail("__metadata__ config is not a valid configuration")
             }
             guard config?.model == model else { throw fail("__metadata__ config disagrees with the tensor shapes") }
-            if config?.generatorAverageDecay != nil, tensors.entries[Checkpoint.averagePrefix + "net.0.weight"] == nil {
+            if config?.generatorAverageDecay != nil, !hasAverage {
                 throw fail("the run keeps a generator average (--ema) but the file has no generator_ema tensors")
             }
         } else {
