@@ -49,6 +49,9 @@ struct Inspect: ParsableCommand {
                                                  c.seed = config.seed; c.model = config.model; return c == config }
             var extras = [String]()
             if let decay = config.generatorAverageDecay { extras.append("moving average of G (decay \(decay)) samples") }
+            if let decay = config.learningRateDecay {
+                extras.append("learning rates decay after step \(decay.start) over \(decay.steps) steps to \(decay.floor)×")
+            }
             if let noise = config.instanceNoise { extras.append("instance noise \(noise) fading over \(config.instanceNoiseSteps ?? 0) steps") }
             print("recipe:        \(recipe.map { "\($0.rawValue)" } ?? "custom")" + (extras.isEmpty ? "" : ": " + extras.joined(separator: ", ")))
         }

@@ -46,6 +46,12 @@ struct RecipeOptions: ParsableArguments {
     var instanceNoise: Float?
     @Option(help: "Steps over which the instance noise fades to 0 (default: 1000).")
     var instanceNoiseSteps: Int?
+    @Option(help: "Completed steps after which both learning rates start to decay (default: the recipe's; 0 with --lr-decay-steps alone).")
+    var lrDecayStart: Int?
+    @Option(help: "Steps over which the rates fall along half a cosine to --lr-floor of themselves (default: the recipe's, else 1000; 0: no decay).")
+    var lrDecaySteps: Int?
+    @Option(help: "The rates' final fraction after the decay, in (0, 1] (default: the recipe's, else 0.1).")
+    var lrFloor: Float?
     @Option(help: "oneDNN (OpenMP) threads (default: all cores).")
     var threads: Int?
 
@@ -54,6 +60,9 @@ struct RecipeOptions: ParsableArguments {
         if let threads, threads <= 0 { throw ValidationError("--threads must be a positive integer, got \(threads)") }
         if instanceNoiseSteps != nil, makeConfig().instanceNoise == nil {
             throw ValidationError("--instance-noise-steps needs --instance-noise (the recipe has none)")
+        }
+        if lrDecaySteps == 0, lrDecayStart != nil || lrFloor != nil {
+            throw ValidationError("--lr-decay-start and --lr-floor need a decay (--lr-decay-steps 0 turns it off)")
         }
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
@@ -71,6 +80,13 @@ struct RecipeOptions: ParsableArguments {
         if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
         if let instanceNoise { config.instanceNoise = instanceNoise == 0 ? nil : instanceNoise }
         config.instanceNoiseSteps = config.instanceNoise == nil ? nil : instanceNoiseSteps ?? config.instanceNoiseSteps ?? 1000
+        if lrDecaySteps == 0 {
+            config.learningRateDecay = nil
+        } else if lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil {
+            let decay = config.learningRateDecay ?? LearningRateDecay(start: 0, steps: 1000, floor: 0.1)
+            config.learningRateDecay = LearningRateDecay(start: lrDecayStart ?? decay.start, steps: lrDecaySteps ?? decay.steps,
+                                                         floor: lrFloor ?? decay.floor)
+        }
         config.model = ModelConfig(latentSize: latentSize ?? config.model.latentSize,
                                    featureMaps: featureMaps ?? config.model.featureMaps)
         return config
@@ -81,7 +97,8 @@ struct RecipeOptions: ParsableArguments {
         [("--recipe", recipe != nil), ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
          ("--lr", lr != nil || lrG != nil || lrD != nil), ("--real-label", realLabel != nil), ("--ema", ema != nil),
-         ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil)].filter(\.1).map(\.0)
+         ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
+         ("--lr-decay", lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil)].filter(\.1).map(\.0)
     }
 }
 

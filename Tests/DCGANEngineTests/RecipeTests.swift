@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 @testable import DCGANEngine
 
-/// The recipe options beyond the seed: the moving average of G, instance noise, and the presets.
+/// The recipe options beyond the seed: the moving average of G, instance noise, the learning-rate
+/// decay, and the presets.
 final class RecipeTests: XCTestCase {
     func testSeedRecipeIsTheSeedsAndTunedChangesOnlyItsOptions() {
         XCTAssertEqual(Recipe.seed.config, TrainingConfig())
@@ -87,8 +88,40 @@ final class RecipeTests: XCTestCase {
         XCTAssertTrue(first.dLoss.isFinite && first.gLoss.isFinite)
     }
 
-    /// Resume with an average and instance noise continues exactly (the average, its update count
-    /// and the noise stream are in the checkpoint).
+    func testLearningRateDecayFollowsHalfACosineToItsFloor() {
+        let decay = LearningRateDecay(start: 10, steps: 20, floor: 0.1)
+        XCTAssertEqual(decay.factor(after: 0), 1)
+        XCTAssertEqual(decay.factor(after: 10), 1)
+        XCTAssertEqual(decay.factor(after: 20), 0.55, accuracy: 1e-6, "half way: the mean of 1 and the floor")
+        XCTAssertEqual(decay.factor(after: 15), 0.1 + 0.9 * Float(0.5 * (1 + cos(Double.pi / 4))), accuracy: 1e-6)
+        XCTAssertEqual(decay.factor(after: 30), 0.1, accuracy: 1e-7)
+        XCTAssertEqual(decay.factor(after: 1000), 0.1, accuracy: 1e-7)
+        XCTAssertGreaterThan(decay.factor(after: 14), decay.factor(after: 15))
+        XCTAssertEqual(TrainingConfig().learningRateFactor(after: 5000), 1, "the seed's rates are constant")
+    }
+
+    /// A decay is the same as setting both optimizers' rates by hand before each step.
+    func testDecayedStepsAreStepsAtTheScheduledRates() throws {
+        var config = TrainingConfig.tiny()
+        config.learningRateDecay = LearningRateDecay(start: 1, steps: 2, floor: 0.5)
+        let scheduled = try DCGANTrainer(config: config), byHand = try DCGANTrainer(config: TrainingConfig.tiny())
+        for factor: Float in [1, 1, 0.75, 0.5, 0.5] {
+            byHand.optimizerG.learningRate = config.learningRateG * factor
+            byHand.optimizerD.learningRate = config.learningRateD * factor
+            let (a, b) = (try scheduled.step(), try byHand.step())
+            XCTAssertEqual(a.gLoss.bitPattern, b.gLoss.bitPattern)
+            XCTAssertEqual(scheduled.optimizerG.effectiveLearningRate, config.learningRateG * factor)
+            XCTAssertEqual(scheduled.optimizerG.learningRate, config.learningRateG, "the base rate stays")
+        }
+        XCTAssertTrue(Array(scheduled.generator.parameters.values) == Array(byHand.generator.parameters.values))
+        XCTAssertTrue(Array(scheduled.discriminator.parameters.values) == Array(byHand.discriminator.parameters.values))
+        let constant = try DCGANTrainer(config: TrainingConfig.tiny())
+        for _ in 0..<5 { _ = try constant.step() }
+        XCTAssertFalse(Array(scheduled.generator.parameters.values) == Array(constant.generator.parameters.values))
+    }
+
+    /// Resume with an average, instance noise and a decay continues exactly (the average, its
+    /// update count and the noise stream are in the checkpoint; the decay follows the step count).
     func testResumeKeepsTheAverageAndTheNoiseStream() throws {
         let directory = NSTemporaryDirectory() + "dcgan-recipe-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -97,6 +130,7 @@ final class RecipeTests: XCTestCase {
         config.generatorAverageDecay = 0.9
         config.instanceNoise = 0.1
         config.instanceNoiseSteps = 10
+        config.learningRateDecay = LearningRateDecay(start: 2, steps: 3, floor: 0.5) // resumes mid-decay
         let straight = try DCGANTrainer(config: config)
         let expected = try (0..<6).map { _ in try straight.step() }
         let first = try DCGANTrainer(config: config)
@@ -141,7 +175,11 @@ final class RecipeTests: XCTestCase {
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0 },
                        { (c: inout TrainingConfig) in c.instanceNoise = -0.1 },
                        { (c: inout TrainingConfig) in c.instanceNoiseSteps = 0 },
-                       { (c: inout TrainingConfig) in c.realLabel = 1.5 }] {
+                       { (c: inout TrainingConfig) in c.realLabel = 1.5 },
+                       { (c: inout TrainingConfig) in c.learningRateDecay = LearningRateDecay(start: -1, steps: 10, floor: 0.1) },
+                       { (c: inout TrainingConfig) in c.learningRateDecay = LearningRateDecay(start: 0, steps: 0, floor: 0.1) },
+                       { (c: inout TrainingConfig) in c.learningRateDecay = LearningRateDecay(start: 0, steps: 10, floor: 0) },
+                       { (c: inout TrainingConfig) in c.learningRateDecay = LearningRateDecay(start: 0, steps: 10, floor: 1.5) }] {
             var config = TrainingConfig()
             change(&config)
             XCTAssertThrowsError(try config.validate())

@@ -13,8 +13,10 @@ final class TrainingSessionTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
-    private func session(iterations: Int = 100_000, runFiles: Bool = true) throws -> TrainingSession {
+    private func session(iterations: Int = 100_000, runFiles: Bool = true,
+                         decay: LearningRateDecay? = nil) throws -> TrainingSession {
         var config = TrainingConfig()
+        config.learningRateDecay = decay
         config.model = ModelConfig(latentSize: 8, featureMaps: 4)
         config.batchSize = 8
         config.datasetSize = 64
@@ -88,6 +90,27 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertEqual(recorder.steps.last?.lrD, 1e-3)
         session.send(.setLearningRate(.discriminator, value: -1))
         _ = waitFor(recorder, "refused rate") { if case let .warning(text) = $0 { return text.contains("refused") } else { return false } }
+        session.send(.stop)
+        XCTAssertTrue(session.waitUntilEnded(timeout: 10))
+    }
+
+    /// Under a decay the user sees and sets the rate in use; the schedule keeps scaling it.
+    func testLearningRatesUnderADecayAreTheRatesInUse() throws {
+        // Factor 1 for the first step, 0.5 from the second on.
+        let session = try session(decay: LearningRateDecay(start: 0, steps: 1, floor: 0.5))
+        let recorder = Recorder(session.events)
+        session.start()
+        _ = waitFor(recorder, "two steps") { _ in recorder.steps.count >= 2 }
+        XCTAssertEqual(recorder.steps[0].lrG, 2e-4)
+        XCTAssertEqual(recorder.steps[1].lrG, 1e-4)
+        XCTAssertEqual(recorder.steps[1].lrD, 1e-4)
+        session.send(.setLearningRate(.generator, value: 3e-4))
+        _ = waitFor(recorder, "set applied") { $0 == .commandApplied(.setLearningRate(.generator, value: 3e-4)) }
+        XCTAssertTrue(recorder.all.contains(.learningRatesChanged(generator: 3e-4, discriminator: 1e-4)))
+        let count = recorder.steps.count
+        _ = waitFor(recorder, "a step at the new rate") { _ in recorder.steps.count > count + 1 }
+        XCTAssertEqual(recorder.steps.last?.lrG ?? 0, 3e-4, accuracy: 1e-10)
+        XCTAssertEqual(recorder.steps.last?.lrD, 1e-4)
         session.send(.stop)
         XCTAssertTrue(session.waitUntilEnded(timeout: 10))
     }

@@ -16,7 +16,9 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
   --instance-noise S --noise-steps N
                     Gaussian noise of std S (in [-1, 1] pixel units) added to D's real and fake inputs,
                     fading linearly to 0 over N steps;
-  --logits          the loss from D's logits (BCEWithLogits, D without its final Sigmoid).
+  --logits          the loss from D's logits (BCEWithLogits, D without its final Sigmoid);
+  --lr-decay-start S --lr-decay-steps N --lr-floor F
+                    both rates fall along half a cosine from step S over N steps to F times themselves.
 
     python3 Tests/Reference/quality_pytorch.py [--steps 1500] [--every 100] [--seed 0] [--threads 2]
 """
@@ -24,6 +26,7 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
 import argparse
 import importlib.util
 import json
+import math
 import time
 from pathlib import Path
 
@@ -51,6 +54,9 @@ def main():
     parser.add_argument("--instance-noise", type=float, default=0.0)
     parser.add_argument("--noise-steps", type=int, default=1000)
     parser.add_argument("--logits", action="store_true")
+    parser.add_argument("--lr-decay-start", type=int, default=0)
+    parser.add_argument("--lr-decay-steps", type=int, default=0)
+    parser.add_argument("--lr-floor", type=float, default=0.1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -69,6 +75,12 @@ def main():
     ema_updates = 0
     fixed = torch.randn(args.samples, 100, 1, 1, generator=torch.Generator().manual_seed(12345))
 
+    def rate_factor(step):  # as LearningRateDecay.factor(after: step)
+        if args.lr_decay_steps <= 0:
+            return 1.0
+        progress = min(1.0, max(0.0, (step - args.lr_decay_start) / args.lr_decay_steps))
+        return args.lr_floor + (1 - args.lr_floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
     def noisy(x, step):
         sigma = args.instance_noise * max(0.0, 1 - step / args.noise_steps)
         return x + sigma * torch.randn_like(x) if sigma > 0 else x
@@ -78,6 +90,9 @@ def main():
         for batch in torch.randperm(len(data)).split(64):
             real, n = data[batch], len(batch)
             start = time.perf_counter()
+            factor = rate_factor(step)
+            for opt, rate in ((opt_d, args.lr_d), (opt_g, args.lr_g)):
+                opt.param_groups[0]["lr"] = rate * factor
             opt_d.zero_grad()
             d_loss = (loss(D(noisy(real, step)), torch.full((n,), args.real_label))
                       + loss(D(noisy(G(torch.randn(n, 100, 1, 1)).detach(), step)), torch.zeros(n))) / 2

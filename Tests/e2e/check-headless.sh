@@ -23,7 +23,8 @@ PY
 cmp -s "$work/a.txt" "$work/b.txt" || { echo "same seed, different losses"; exit 1; }
 
 for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--bogus" "--epochs 0" "--recipe foo" \
-            "--ema 1" "--instance-noise=-0.1" "--instance-noise-steps 10" "--real-label 2"; do
+            "--ema 1" "--instance-noise=-0.1" "--instance-noise-steps 10" "--real-label 2" \
+            "--lr-decay-steps=-1" "--lr-floor 0" "--lr-floor 1.5" "--lr-decay-start=-2" "--lr-decay-start 5 --lr-decay-steps 0"; do
   set +e
   "$bin" train --headless $args >"$work/out" 2>"$work/err"
   rc=$?
@@ -32,6 +33,15 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
   [ "$(wc -l <"$work/err")" -eq 1 ] || { echo "train $args: error is not one line:"; cat "$work/err"; exit 1; }
   [ ! -s "$work/out" ] || { echo "train $args: printed to stdout"; exit 1; }
 done
+
+# A learning-rate decay: the rate each step used, in the step lines (cosine from step 1 over 2 steps to ½).
+"$bin" train --headless --iterations 4 --feature-maps 4 --latent-size 8 --threads 1 --lr-decay-start 1 --lr-decay-steps 2 \
+  --lr-floor 0.5 --run-dir "$work/decay" >"$work/decay.jsonl"
+python3 - "$work/decay.jsonl" <<'PY'
+import json, sys
+rates = [json.loads(l)["lr_g"] for l in open(sys.argv[1]) if l.startswith('{"epoch"')]
+assert len(rates) == 4 and all(abs(a - b) < 1e-9 for a, b in zip(rates, [4e-4, 4e-4, 3e-4, 2e-4])), rates
+PY
 
 # bench --time-to-quality: a line per measurement and seed, then the table (tiny networks: never clean).
 "$bin" bench --time-to-quality --feature-maps 4 --latent-size 8 --steps 4 --quality-every 2 --seeds 3 4 --threads 1 >"$work/ttq.txt"

@@ -216,5 +216,6 @@ extension DCGANTrainer {
         noiseRandom = noise
         instanceNoiseRandom = instanceNoise
         self.iteration = iteration
+        applyLearningRateSchedule()
     }
 }

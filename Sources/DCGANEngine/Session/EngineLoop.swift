@@ -66,7 +66,7 @@ final class EngineLoop {
                               featureMaps: config.model.featureMaps, threads: DNNLContext.maxThreads,
                               seed: config.seed, runDirectory: options.runDirectory)))
         emit(.stateChanged(.running))
-        emit(.learningRatesChanged(generator: trainer.optimizerG.learningRate, discriminator: trainer.optimizerD.learningRate))
+        emit(.learningRatesChanged(generator: trainer.optimizerG.effectiveLearningRate, discriminator: trainer.optimizerD.effectiveLearningRate))
         sendPreview(.generated)
 
         while !stopRequested {
@@ -108,8 +108,8 @@ final class EngineLoop {
         last = result
         imagesSeen += result.batchSize
         let metrics = StepMetrics(epoch: epochBefore, iteration: trainer.iteration, dLoss: result.dLoss, gLoss: result.gLoss,
-                                  dX: result.dX, dGZ: result.dGZ, lrG: trainer.optimizerG.learningRate,
-                                  lrD: trainer.optimizerD.learningRate, imagesPerSecond: Double(result.batchSize) / max(seconds, 1e-9))
+                                  dX: result.dX, dGZ: result.dGZ, lrG: trainer.optimizerG.effectiveLearningRate,
+                                  lrD: trainer.optimizerD.effectiveLearningRate, imagesPerSecond: Double(result.batchSize) / max(seconds, 1e-9))
         emit(.step(metrics))
         if let runDirectory {
             do { try runDirectory.log(metrics) } catch { emit(.warning("metrics not written: \(error)")) }
@@ -212,11 +212,12 @@ final class EngineLoop {
     private func setRates(_ net: NetSelection, _ change: (Float) -> Float) {
         for (selected, optimizer) in [(NetSelection.generator, trainer.optimizerG), (.discriminator, trainer.optimizerD)]
         where net == .both || net == selected {
-            let rate = change(optimizer.learningRate)
-            if rate.isFinite && rate > 0 { optimizer.learningRate = rate }
+            // The user sees and changes the effective rate; the schedule keeps scaling the base.
+            let rate = change(optimizer.effectiveLearningRate)
+            if rate.isFinite && rate > 0 { optimizer.learningRate = rate / optimizer.rateFactor }
             else { emit(.warning("learning rate \(rate) refused: it must be positive and finite")) }
         }
-        emit(.learningRatesChanged(generator: trainer.optimizerG.learningRate, discriminator: trainer.optimizerD.learningRate))
+        emit(.learningRatesChanged(generator: trainer.optimizerG.effectiveLearningRate, discriminator: trainer.optimizerD.effectiveLearningRate))
     }
 
     /// The manual checkpoint (the TUI's `s`); without a run directory (writeRunFiles off) it goes

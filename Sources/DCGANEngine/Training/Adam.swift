@@ -8,7 +8,10 @@ import Glibc
 /// One pass over a flat parameter buffer. The gradient may be the sum of several slots (the
 /// discriminator's real and fake halves), summed in the same pass.
 public final class Adam {
+    /// The base rate: what the user sets and checkpoints keep.
     public var learningRate: Float
+    /// The schedule's factor on the base rate for the next update (1: the base rate itself).
+    public var rateFactor: Float = 1
     public let beta1: Float
     public let beta2: Float
     public let epsilon: Float
@@ -34,6 +37,9 @@ public final class Adam {
         exponentialAverageSquared.deallocate()
     }
 
+    /// The rate the next update uses.
+    public var effectiveLearningRate: Float { learningRate * rateFactor }
+
     /// Restores the step counter (the moments are restored by writing into their buffers).
     public func restore(step: Int) { self.step = step }
 
@@ -49,7 +55,7 @@ public final class Adam {
         let t = Float(step)
         let bias1 = 1 - powf(beta1, t)
         let bias2Root = (1 - powf(beta2, t)).squareRoot()
-        let coefficients = Coefficients(b1: beta1, b2: beta2, eps: epsilon, stepSize: learningRate / bias1,
+        let coefficients = Coefficients(b1: beta1, b2: beta2, eps: epsilon, stepSize: effectiveLearningRate / bias1,
                                         bias2Root: bias2Root)
         let m = exponentialAverage.baseAddress!, v = exponentialAverageSquared.baseAddress!
         let p = parameters.baseAddress!

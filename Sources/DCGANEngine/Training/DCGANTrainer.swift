@@ -77,6 +77,15 @@ public final class DCGANTrainer {
         instanceNoiseRandom = RandomGenerator(seed: config.seed ^ 0x494E_5354_4E4F_4953) // "INSTNOIS"
         let dataset = SmileyDataset(count: config.datasetSize, random: &streams.data)
         loader = BatchLoader(dataset: dataset, batchSize: config.batchSize, random: streams.data.split())
+        applyLearningRateSchedule()
+    }
+
+    /// Sets both optimizers' schedule factor for the step after `iteration` (and, between steps,
+    /// for the rates shown to the user).
+    func applyLearningRateSchedule() {
+        let factor = config.learningRateFactor(after: iteration)
+        optimizerD.rateFactor = factor
+        optimizerG.rateFactor = factor
     }
 
     /// 1-based epoch of the next step.
@@ -100,6 +109,7 @@ public final class DCGANTrainer {
     /// One step of the seed's recipe on given data (used by `step()` and by the PyTorch fixtures):
     ///   D step: d_loss = (BCE(D(x), 0.9) + BCE(D(G(z_d)), 0)) / 2, Adam on D;
     ///   G step: g_loss = BCE(D(G(z_g)), 1), Adam on G.
+    /// With a learning-rate decay, both optimizers use the schedule's factor of their rates.
     /// With instance noise, D sees x + σε and G(z) + σε (fresh ε for every image D sees); with a
     /// generator average, the average follows G after its update.
     /// The networks keep their weights reordered for the convolutions between forward passes that
@@ -109,6 +119,7 @@ public final class DCGANTrainer {
         let buffers = try stepBuffers(batch: batch)
         let lossGradient = buffers.lossGradient
         let sigma = config.instanceNoiseDeviation(after: iteration)
+        applyLearningRateSchedule()
         let noisy = sigma > 0 ? try buffers.noisyBuffers(context) : nil
         // What D sees of an image batch: the batch itself, or a plain copy with instance noise.
         func seenByD(_ images: Tensor, into copy: Tensor?) -> Tensor {

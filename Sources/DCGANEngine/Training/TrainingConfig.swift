@@ -22,6 +22,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// every image D sees, real and fake, fading linearly to 0 at step `instanceNoiseSteps`.
     public var instanceNoise: Float?
     public var instanceNoiseSteps: Int?
+    /// A decay of both learning rates over the run (nil: constant rates, the seed's).
+    public var learningRateDecay: LearningRateDecay?
 
     public init() {}
 
@@ -32,6 +34,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public func instanceNoiseDeviation(after completedSteps: Int) -> Float {
         guard let noise = instanceNoise, noise > 0, let steps = instanceNoiseSteps, steps > 0 else { return 0 }
         return noise * max(0, 1 - Float(completedSteps) / Float(steps))
+    }
+
+    /// The factor on both learning rates at the step after `completedSteps` (1 without a decay).
+    public func learningRateFactor(after completedSteps: Int) -> Float {
+        learningRateDecay?.factor(after: completedSteps) ?? 1
     }
 
     public var iterationsPerEpoch: Int { (datasetSize + batchSize - 1) / batchSize }
@@ -67,6 +74,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             throw ConfigError("--instance-noise must be 0 or a positive finite number, got \(noise)")
         }
         if let steps = instanceNoiseSteps { try positive(steps, "--instance-noise-steps") }
+        try learningRateDecay?.validate()
     }
 }
 
