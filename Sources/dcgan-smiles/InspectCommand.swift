@@ -49,6 +49,7 @@ struct Inspect: ParsableCommand {
                                                  c.seed = config.seed; c.model = config.model; return c == config }
             var extras = [String]()
             if let decay = config.generatorAverageDecay { extras.append("moving average of G (decay \(decay)) samples") }
+            if config.bceFrom == .logits { extras.append("BCE from D's logits") }
             if let decay = config.learningRateDecay {
                 extras.append("learning rates decay after step \(decay.start) over \(decay.steps) steps to \(decay.floor)×")
             }

@@ -4,6 +4,7 @@ import Foundation
 import TrainerProtocol
 
 extension WeightInit: ExpressibleByArgument {}
+extension BCEInput: ExpressibleByArgument {}
 extension BestCheckpointRule: ExpressibleByArgument {}
 
 /// The recipe's knobs, shared by every command that trains. Optional so that a resumed run can
@@ -40,6 +41,8 @@ struct RecipeOptions: ParsableArguments {
     var featureMaps: Int?
     @Option(help: "Label of real images in D's loss (the seed's smoothing: 0.9).")
     var realLabel: Float?
+    @Option(help: "D's loss from: probabilities (the seed's Sigmoid then BCELoss) or logits (BCEWithLogits: the same loss, with G's gradient kept when D is sure).")
+    var bceFrom: BCEInput?
     @Option(help: "Decay of the moving average of G's weights that samples, e.g. 0.995 (default: the recipe's; 0: none).")
     var ema: Float?
     @Option(help: "Instance noise: std of Gaussian noise (in [-1, 1] pixel units) on every image D sees, fading to 0 (default: none).")
@@ -77,6 +80,7 @@ struct RecipeOptions: ParsableArguments {
         config.seed = seed ?? config.seed
         config.weightInit = initialization ?? config.weightInit
         config.realLabel = realLabel ?? config.realLabel
+        if let bceFrom { config.bceFrom = bceFrom == .probabilities ? nil : bceFrom }
         if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
         if let instanceNoise { config.instanceNoise = instanceNoise == 0 ? nil : instanceNoise }
         config.instanceNoiseSteps = config.instanceNoise == nil ? nil : instanceNoiseSteps ?? config.instanceNoiseSteps ?? 1000
@@ -96,7 +100,7 @@ struct RecipeOptions: ParsableArguments {
     var fixedByCheckpoint: [String] {
         [("--recipe", recipe != nil), ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
-         ("--lr", lr != nil || lrG != nil || lrD != nil), ("--real-label", realLabel != nil), ("--ema", ema != nil),
+         ("--lr", lr != nil || lrG != nil || lrD != nil), ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil),
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
          ("--lr-decay", lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil)].filter(\.1).map(\.0)
     }

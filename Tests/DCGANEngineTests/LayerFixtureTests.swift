@@ -95,6 +95,25 @@ final class LayerFixtureTests: XCTestCase {
         XCTAssertEqual(fromConstant, BinaryCrossEntropy.loss(p, targets: constant), accuracy: 1e-5)
     }
 
+    /// BCEWithLogitsLoss, with logits past float32 σ's 0 and 1 where BCELoss's gradient would vanish.
+    func testBinaryCrossEntropyFromLogits() throws {
+        let logits = try Fixtures.load("logits.safetensors")
+        let x = try logits.floats("bce_logits.x"), targets = try logits.floats("bce_logits.target")
+        XCTAssertEqual(x[0], -60, "fixture exercises a saturated logit")
+        assertClose([BinaryCrossEntropyWithLogits.loss(x, targets: targets)], try logits.floats("bce_logits.loss"), "bce logits loss")
+        let gradient = BinaryCrossEntropyWithLogits.gradient(x, targets: targets)
+        assertClose(gradient, try logits.floats("bce_logits.dx"), rtol: 1e-5, atol: 1e-9, "bce logits dx")
+        XCTAssertEqual(gradient[0], -1 / Float(x.count), accuracy: 1e-9, "σ(−60) − 1: the whole gradient")
+        // The probabilities' form loses it: σ(−60) rounds to ~1e-26, and the clamp scales the
+        // gradient through the Sigmoid by p(1 − p)/1e-12.
+        let p = BinaryCrossEntropyWithLogits.sigmoid(x[0])
+        let throughSigmoid = BinaryCrossEntropy.gradient([p], targets: [1])[0] * p * (1 - p)
+        XCTAssertLessThan(abs(throughSigmoid), 1e-6)
+        // The constant-target form used in training agrees with the general one.
+        let fromConstant = x.withUnsafeBufferPointer { BinaryCrossEntropyWithLogits.loss($0, target: 0.9) }
+        XCTAssertEqual(fromConstant, BinaryCrossEntropyWithLogits.loss(x, targets: Array(repeating: 0.9, count: x.count)), accuracy: 1e-5)
+    }
+
     func testAdamThreeSteps() throws {
         let p0 = try values("adam.p0")
         let parameters = UnsafeMutableBufferPointer<Float>.allocate(capacity: p0.count)

@@ -4,8 +4,9 @@ import XCTest
 /// Full training steps (D step + G step) against PyTorch from identical weights, batches and
 /// noise (train5.safetensors, latent 8, width 8, batch 4).
 final class TrainingFixtureTests: XCTestCase {
-    private func makeTrainer(_ fixtures: SafeTensors) throws -> DCGANTrainer {
+    private func makeTrainer(_ fixtures: SafeTensors, bceFrom: BCEInput? = nil) throws -> DCGANTrainer {
         var config = TrainingConfig()
+        config.bceFrom = bceFrom
         config.model = ModelConfig(latentSize: 8, featureMaps: 8)
         config.batchSize = 4
         let trainer = try DCGANTrainer(config: config)
@@ -78,6 +79,31 @@ final class TrainingFixtureTests: XCTestCase {
                 }
             }
             try assertBuffers(network, name, fixtures, prefix: "final", rtol: 1e-3, atol: 2e-4)
+        }
+    }
+
+    /// D's loss from its logits (logits.safetensors: train5's weights and inputs, D without its
+    /// Sigmoid, BCEWithLogitsLoss): the state after one step element by element, the losses of two.
+    /// (Away from saturation the loss equals the probabilities' one; the fixture checks that D has
+    /// no Sigmoid and that the loss reads logits. The saturated case is LayerFixtureTests'.)
+    func testStepsWithTheLossFromLogitsMatchPyTorch() throws {
+        let fixtures = try Fixtures.load("train5.safetensors"), logits = try Fixtures.load("logits.safetensors")
+        let trainer = try makeTrainer(fixtures, bceFrom: .logits)
+        XCTAssertEqual(try trainer.discriminator.layerSummaries(batch: 4, training: true).last?.name.contains("sigmoid"), false,
+                       "D ends before its Sigmoid")
+        for step in 1...2 {
+            let result = try runStep(step, trainer, fixtures)
+            assertClose([result.dLoss, result.gLoss, result.dX, result.dGZ],
+                        try ["d_loss", "g_loss", "d_x", "d_g_z"].map { try logits.floats("train.step\(step).\($0)")[0] },
+                        rtol: 1e-3, atol: 1e-6, "logits step \(step) d_loss, g_loss, D(x), D(G(z))")
+            guard step == 1 else { continue }
+            for (network, _, name) in nets(trainer) {
+                for (p, info) in network.parameters.parameters.enumerated() {
+                    assertClose(Array(network.parameters.values(of: p)), try logits.floats("train.after1.\(name).\(info.name)"),
+                                rtol: 1e-4, atol: 5e-6, "\(name).\(info.name) after a logits step")
+                }
+                try assertBuffers(network, name, logits, prefix: "train.after1", rtol: 1e-4, atol: 1e-6)
+            }
         }
     }
 

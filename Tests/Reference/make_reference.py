@@ -1,6 +1,6 @@
 """PyTorch reference fixtures for the Swift DCGAN engine tests.
 
-Writes three safetensors files under Tests/Fixtures/:
+Writes safetensors files under Tests/Fixtures/:
 
   layers.safetensors  single layers (conv, transposed conv, batch norm,
                       activations), BCE loss and Adam, forward and backward
@@ -8,6 +8,10 @@ Writes three safetensors files under Tests/Fixtures/:
                       initial state, train-mode and eval-mode forward passes
   train5.safetensors  five full training steps of the seed recipe: inputs,
                       losses and the final weights and Adam state
+  logits.safetensors  BCE from logits (BCEWithLogitsLoss, saturated logits
+                      included) and two of train5's steps with D's loss taken
+                      from its logits (D without its final Sigmoid)
+  interop.safetensors checkpoints in both directions (see File 4)
 
 Everything runs on the CPU in float32, single-threaded, with
 torch.manual_seed(0) at the start of each section, so the output depends only
@@ -15,7 +19,9 @@ on the PyTorch version (recorded in each file's metadata).
 
 Regenerate from the repository root with
 
-    python3 Tests/Reference/make_reference.py
+    python3 Tests/Reference/make_reference.py [layers models train5 logits interop]
+
+(no argument: every file).
 
 The safetensors format is written by hand (json + struct), without the
 safetensors package. Conventions: images are NCHW; weights keep PyTorch's
@@ -313,9 +319,12 @@ def make_models():
 # File 3: five training steps
 
 
-def train_step(model, opt_g, opt_d, real, z_d, z_g):
-    """One step of the seed recipe; returns (d_loss, g_loss, d_x, d_g_z)."""
-    G, D, bce = model.generator, model.discriminator, nn.BCELoss()
+def train_step(model, opt_g, opt_d, real, z_d, z_g, logits=False):
+    """One step of the seed recipe; returns (d_loss, g_loss, d_x, d_g_z). With `logits`, D returns
+    logits (no final Sigmoid) and the loss is BCEWithLogitsLoss; D(x) is still a probability."""
+    G, D = model.generator, model.discriminator
+    bce = nn.BCEWithLogitsLoss() if logits else nn.BCELoss()
+    probability = torch.sigmoid if logits else (lambda out: out)
 
     opt_d.zero_grad()
     real_out = D(real)
@@ -333,7 +342,7 @@ def train_step(model, opt_g, opt_d, real, z_d, z_g):
     g_loss.backward()
     opt_g.step()
 
-    return d_loss, g_loss, real_out.mean(), fake_out.mean()
+    return d_loss, g_loss, probability(real_out).mean(), probability(fake_out).mean()
 
 
 def adam_state(prefix, net, optimizer):
@@ -344,17 +353,20 @@ def adam_state(prefix, net, optimizer):
     return tensors
 
 
-def make_train5():
+def make_train5(steps=TRAIN_STEPS, logits=False):
+    """The training steps' fixture tensors."""
     torch.manual_seed(0)
     model = DCGAN()
+    if logits:
+        model.discriminator.net = model.discriminator.net[:-1]  # D returns logits
     model.train()
     opt_g = torch.optim.Adam(model.generator.parameters(), lr=LR, betas=BETAS, eps=EPS)
     opt_d = torch.optim.Adam(model.discriminator.parameters(), lr=LR, betas=BETAS, eps=EPS)
     tensors = state("init", model)
 
-    for step in range(1, TRAIN_STEPS + 1):
+    for step in range(1, steps + 1):
         real, z_d, z_g = random_images(), random_latents(), random_latents()
-        d_loss, g_loss, d_x, d_g_z = train_step(model, opt_g, opt_d, real, z_d, z_g)
+        d_loss, g_loss, d_x, d_g_z = train_step(model, opt_g, opt_d, real, z_d, z_g, logits)
         if step == 1:
             # After one step every tensor is still comparable element by element; later steps
             # amplify float rounding (Adam's first updates are ±lr for any gradient sign).
@@ -370,6 +382,8 @@ def make_train5():
     tensors.update(state("final", model))
     tensors.update(adam_state("final.optimizer.generator", model.generator, opt_g))
     tensors.update(adam_state("final.optimizer.discriminator", model.discriminator, opt_d))
+    if logits:
+        return tensors
 
     write_safetensors(FIXTURES / "train5.safetensors", tensors, {
         "config": MODEL_CONFIG,
@@ -436,12 +450,47 @@ def make_interop():
     })
 
 
+# --------------------------------------------------------------------------
+# File 5: the loss from D's logits
+
+
+def bce_logits_case(prefix="bce_logits", n=16):
+    torch.manual_seed(0)
+    x = 8 * torch.randn(n)
+    x[:4] = torch.tensor([-60.0, 40.0, -30.0, 20.0])  # past float32 sigmoid's 0 and 1, and past BCELoss's clamp
+    target = torch.tensor([0.9, 0.0, 1.0])[torch.randint(0, 3, (n,))]
+    target[:4] = torch.tensor([1.0, 0.0, 1.0, 0.9])
+    x.requires_grad_(True)
+    loss = nn.BCEWithLogitsLoss()(x, target)
+    loss.backward()
+    return prefixed(prefix, [("x", x), ("target", target), ("loss", scalar(loss)), ("dx", x.grad)])
+
+
+def make_logits():
+    # The same initial weights and inputs as train5 (same seed, same order of draws), so only what
+    # differs is kept: the state after step 1 and the losses of two steps.
+    steps = {name: tensor for name, tensor in make_train5(steps=2, logits=True).items()
+             if (name.startswith("after1.") and ".optimizer." not in name)
+             or (name.startswith("step") and name.split(".")[1] in ("d_loss", "g_loss", "d_x", "d_g_z"))}
+    tensors = {**bce_logits_case(), **prefixed("train", steps.items())}
+    write_safetensors(FIXTURES / "logits.safetensors", tensors, {
+        "config": MODEL_CONFIG,
+        "init": "train5.safetensors' init.* and step inputs (same seed, same draws)",
+        "optimizer": f"{ADAM_CONFIG} for both nets",
+        "loss": f"BCEWithLogitsLoss(reduction=mean) on D without its Sigmoid, real label {REAL_LABEL}",
+        "steps": "2, under train.*; d_x and d_g_z are mean sigmoid(logit)",
+    })
+
+
+SECTIONS = {"layers": make_layers, "models": make_models, "train5": make_train5, "logits": make_logits,
+            "interop": make_interop}
+
+
 def main():
+    import sys
     torch.set_num_threads(1)
-    make_layers()
-    make_models()
-    make_train5()
-    make_interop()
+    for name in sys.argv[1:] or SECTIONS:
+        SECTIONS[name]()
 
 
 if __name__ == "__main__":

@@ -72,9 +72,10 @@ public final class Network {
                     inputShape: [config.latentSize, 1, 1], gradientSlots: 1)
     }
 
-    /// Two gradient slots: one for the real batch, one for the fake batch of the D step.
-    public static func discriminator(_ context: DNNLContext, config: ModelConfig) throws -> Network {
-        try Network(context, name: "discriminator", specs: config.discriminatorLayers,
+    /// Two gradient slots: one for the real batch, one for the fake batch of the D step. With
+    /// `logits`, D stops before its final Sigmoid (the loss applies it); the parameters are the same.
+    public static func discriminator(_ context: DNNLContext, config: ModelConfig, logits: Bool = false) throws -> Network {
+        try Network(context, name: "discriminator", specs: logits ? Array(config.discriminatorLayers.dropLast()) : config.discriminatorLayers,
                     inputShape: [config.imageChannels, config.imageSize, config.imageSize], gradientSlots: 2,
                     plainResult: true)
     }

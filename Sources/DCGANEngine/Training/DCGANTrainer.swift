@@ -63,7 +63,7 @@ public final class DCGANTrainer {
         let context = try context ?? DNNLContext()
         self.context = context
         generator = try Network.generator(context, config: config.model)
-        discriminator = try Network.discriminator(context, config: config.model)
+        discriminator = try Network.discriminator(context, config: config.model, logits: config.bceFrom == .logits)
         optimizerG = Adam(parameterCount: generator.parameterCount, learningRate: config.learningRateG,
                           beta1: config.beta1, beta2: config.beta2)
         optimizerD = Adam(parameterCount: discriminator.parameterCount, learningRate: config.learningRateD,
@@ -134,22 +134,14 @@ public final class DCGANTrainer {
         // D step, real half: gradients into slot 0, scaled by ½ for the average.
         discriminator.parameters.selectGradientSlot(0)
         let realOutput = try discriminator.forward(seenByD(real, into: noisy?.real), training: true, weightsChanged: true)
-        let (realLoss, dX) = context.phase("loss") { () -> (Float, Float) in
-            let probabilities = UnsafeBufferPointer(realOutput.buffer)
-            BinaryCrossEntropy.gradient(probabilities, target: config.realLabel, scale: 0.5, into: lossGradient.buffer)
-            return (BinaryCrossEntropy.loss(probabilities, target: config.realLabel), mean(realOutput))
-        }
+        let (realLoss, dX) = loss(realOutput, target: config.realLabel, scale: 0.5, gradient: lossGradient)
         discriminator.backward(lossGradient, inputGradient: false, weightGradients: true)
 
         // D step, fake half: G(z_d) is a constant here (detached), gradients into slot 1.
         let fakeForD = try generator.forward(noiseD, training: true, weightsChanged: true)
         discriminator.parameters.selectGradientSlot(1)
         let fakeOutput = try discriminator.forward(seenByD(fakeForD, into: noisy?.fake), training: true, weightsChanged: false)
-        let (fakeLoss, dGZ) = context.phase("loss") { () -> (Float, Float) in
-            let probabilities = UnsafeBufferPointer(fakeOutput.buffer)
-            BinaryCrossEntropy.gradient(probabilities, target: 0, scale: 0.5, into: lossGradient.buffer)
-            return (BinaryCrossEntropy.loss(probabilities, target: 0), mean(fakeOutput))
-        }
+        let (fakeLoss, dGZ) = loss(fakeOutput, target: 0, scale: 0.5, gradient: lossGradient)
         discriminator.backward(lossGradient, inputGradient: false, weightGradients: true)
         context.phase("adam") {
             optimizerD.update(discriminator.parameters.values,
@@ -161,11 +153,7 @@ public final class DCGANTrainer {
         let fakeForG = try generator.forward(noiseG, training: true, weightsChanged: false)
         // (The noise is additive: D's gradient for the noisy image is G's output gradient.)
         let output = try discriminator.forward(seenByD(fakeForG, into: noisy?.fake), training: true, weightsChanged: true)
-        let gLoss = context.phase("loss") { () -> Float in
-            let probabilities = UnsafeBufferPointer(output.buffer)
-            BinaryCrossEntropy.gradient(probabilities, target: 1, scale: 1, into: lossGradient.buffer)
-            return BinaryCrossEntropy.loss(probabilities, target: 1)
-        }
+        let gLoss = loss(output, target: 1, scale: 1, gradient: lossGradient).loss
         guard let imageGradient = discriminator.backward(lossGradient, inputGradient: true, weightGradients: false) else {
             preconditionFailure("discriminator returned no input gradient")
         }
@@ -208,7 +196,19 @@ public final class DCGANTrainer {
         return made
     }
 
-    private func mean(_ tensor: Tensor) -> Float {
-        tensor.buffer.reduce(0, +) / Float(tensor.count)
+    /// The BCE of D's output (N, 1, 1, 1) against `target`, its gradient × `scale` into `gradient`,
+    /// and the mean probability D gave: from probabilities (the seed's) or from logits (`bceFrom`).
+    private func loss(_ output: Tensor, target: Float, scale: Float, gradient: Tensor) -> (loss: Float, meanProbability: Float) {
+        context.phase("loss") { () -> (loss: Float, meanProbability: Float) in
+            let values = UnsafeBufferPointer(output.buffer)
+            let count = Float(values.count)
+            if config.bceFrom == .logits {
+                BinaryCrossEntropyWithLogits.gradient(values, target: target, scale: scale, into: gradient.buffer)
+                return (BinaryCrossEntropyWithLogits.loss(values, target: target),
+                        values.reduce(0) { $0 + BinaryCrossEntropyWithLogits.sigmoid($1) } / count)
+            }
+            BinaryCrossEntropy.gradient(values, target: target, scale: scale, into: gradient.buffer)
+            return (BinaryCrossEntropy.loss(values, target: target), values.reduce(0, +) / count)
+        }
     }
 }

@@ -22,6 +22,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// every image D sees, real and fake, fading linearly to 0 at step `instanceNoiseSteps`.
     public var instanceNoise: Float?
     public var instanceNoiseSteps: Int?
+    /// Where D's loss starts (nil: probabilities, the seed's Sigmoid then BCELoss).
+    public var bceFrom: BCEInput?
     /// A decay of both learning rates over the run (nil: constant rates, the seed's).
     public var learningRateDecay: LearningRateDecay?
 
@@ -76,6 +78,15 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let steps = instanceNoiseSteps { try positive(steps, "--instance-noise-steps") }
         try learningRateDecay?.validate()
     }
+}
+
+/// What D's binary cross-entropy is computed from.
+public enum BCEInput: String, Sendable, Codable, CaseIterable {
+    /// D ends in a Sigmoid and the loss is `BCELoss` on its probabilities (the seed's).
+    case probabilities
+    /// D returns logits and the loss is `BCEWithLogitsLoss`: the same loss without the clamp
+    /// that starves G's gradient once D is sure (D(G(z)) < 1e-12).
+    case logits
 }
 
 public struct ConfigError: Error, CustomStringConvertible, Equatable {
