@@ -143,8 +143,7 @@ struct Bench: AsyncParsableCommand {
         options.every = qualityEvery
         let base = recipe.makeConfig()
         let seeds = self.seeds.isEmpty ? [base.seed] : self.seeds
-        let recipeName = (recipe.recipe ?? .tuned).rawValue
-        print("time to quality: recipe \(recipeName), \(options.steps) steps per seed, scored every \(options.every) steps "
+        print("time to quality: recipe \(Recipe.describe(base)); \(options.steps) steps per seed, scored every \(options.every) steps "
               + "(\(options.samples) fixed samples; target: eval-mode precision >= 0.9 with 16/16 modes; seconds = training only)")
         var runs: [TimeToQualityRun] = []
         for seed in seeds {

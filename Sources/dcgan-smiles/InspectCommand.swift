@@ -45,16 +45,7 @@ struct Inspect: ParsableCommand {
         }
         if let config = file.config {
             print("config:        batch \(config.batchSize), seed \(config.seed), init \(config.weightInit.rawValue), real label \(config.realLabel), Adam β (\(config.beta1), \(config.beta2)), data set \(config.datasetSize)")
-            let recipe = Recipe.allCases.first { var c = $0.config; c.epochs = config.epochs; c.iterations = config.iterations
-                                                 c.seed = config.seed; c.model = config.model; return c == config }
-            var extras = [String]()
-            if let decay = config.generatorAverageDecay { extras.append("moving average of G (decay \(decay)) samples") }
-            if config.bceFrom == .logits { extras.append("BCE from D's logits") }
-            if let decay = config.learningRateDecay {
-                extras.append("learning rates decay after step \(decay.start) over \(decay.steps) steps to \(decay.floor)×")
-            }
-            if let noise = config.instanceNoise { extras.append("instance noise \(noise) fading over \(config.instanceNoiseSteps ?? 0) steps") }
-            print("recipe:        \(recipe.map { "\($0.rawValue)" } ?? "custom")" + (extras.isEmpty ? "" : ": " + extras.joined(separator: ", ")))
+            print("recipe:        \(Recipe.describe(config))")
         }
         let problems = (nonFinite.isEmpty ? [] : ["non-finite values in \(nonFinite.joined(separator: ", "))"])
             + (extra.isEmpty ? [] : ["unknown tensors \(extra.joined(separator: ", "))"])

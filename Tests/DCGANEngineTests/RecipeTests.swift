@@ -18,6 +18,21 @@ final class RecipeTests: XCTestCase {
 
     /// The average after t updates is Σ_s (1 − d)·d^(t−s)·G_s / (1 − d^t) over G's states after each
     /// update, for weights and BatchNorm running statistics alike.
+    func testDescriptionsNameTheRecipeAndWhatDiffersFromTheSeed() {
+        XCTAssertEqual(Recipe.describe(TrainingConfig()), "seed")
+        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: lr 0.0004, moving average of G (decay 0.995) samples")
+        var custom = Recipe.tuned.config
+        custom.seed = 9
+        custom.iterations = 10
+        XCTAssertEqual(Recipe.matching(custom), .tuned, "run length and seed do not change the recipe")
+        custom.learningRateD = 2e-4
+        custom.learningRateDecay = LearningRateDecay(start: 700, steps: 800, floor: 0.1)
+        custom.bceFrom = .logits
+        XCTAssertNil(Recipe.matching(custom))
+        XCTAssertEqual(Recipe.describe(custom), "custom: lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, "
+                       + "BCE from D's logits, moving average of G (decay 0.995) samples")
+    }
+
     func testAverageIsTheBiasCorrectedMovingAverageOfEveryStep() throws {
         let decay: Float = 0.8
         var config = TrainingConfig.tiny()

@@ -21,3 +21,39 @@ public enum Recipe: String, CaseIterable, Sendable {
         return config
     }
 }
+
+extension Recipe {
+    /// The recipe a configuration is (ignoring run length, seed and model size), or nil: custom.
+    public static func matching(_ config: TrainingConfig) -> Recipe? {
+        allCases.first { recipe in
+            var candidate = recipe.config
+            candidate.epochs = config.epochs
+            candidate.iterations = config.iterations
+            candidate.seed = config.seed
+            candidate.model = config.model
+            return candidate == config
+        }
+    }
+
+    /// One line for people: the recipe's name (or "custom") and how the configuration differs from
+    /// the seed's, e.g. "tuned: lr 0.0004, moving average of G (decay 0.995) samples".
+    public static func describe(_ config: TrainingConfig) -> String {
+        let seed = TrainingConfig.seedRecipe
+        var changes = [String]()
+        if config.learningRateG != seed.learningRateG || config.learningRateD != seed.learningRateD {
+            changes.append(config.learningRateG == config.learningRateD ? "lr \(config.learningRateG)"
+                           : "lr G \(config.learningRateG), D \(config.learningRateD)")
+        }
+        if let decay = config.learningRateDecay {
+            changes.append("lr decay after step \(decay.start) over \(decay.steps) steps to \(decay.floor)×")
+        }
+        if config.realLabel != seed.realLabel { changes.append("real label \(config.realLabel)") }
+        if config.weightInit != seed.weightInit { changes.append("init \(config.weightInit.rawValue)") }
+        if config.bceFrom == .logits { changes.append("BCE from D's logits") }
+        if let decay = config.generatorAverageDecay { changes.append("moving average of G (decay \(decay)) samples") }
+        if let noise = config.instanceNoise { changes.append("instance noise \(noise) fading over \(config.instanceNoiseSteps ?? 0) steps") }
+        if config.beta1 != seed.beta1 || config.beta2 != seed.beta2 { changes.append("Adam β (\(config.beta1), \(config.beta2))") }
+        let name = matching(config)?.rawValue ?? "custom"
+        return changes.isEmpty ? name : name + ": " + changes.joined(separator: ", ")
+    }
+}
