@@ -10,7 +10,9 @@ final class RecipeTests: XCTestCase {
         var tuned = Recipe.tuned.config
         XCTAssertEqual(tuned.generatorAverageDecay, 0.995)
         XCTAssertEqual([tuned.learningRateG, tuned.learningRateD], [4e-4, 4e-4])
+        XCTAssertEqual(tuned.bceFrom, .logits)
         tuned.generatorAverageDecay = nil
+        tuned.bceFrom = nil
         tuned.learningRateG = 2e-4
         tuned.learningRateD = 2e-4
         XCTAssertEqual(tuned, TrainingConfig(), "the tuned recipe changes only the options it names")
@@ -20,14 +22,13 @@ final class RecipeTests: XCTestCase {
     /// update, for weights and BatchNorm running statistics alike.
     func testDescriptionsNameTheRecipeAndWhatDiffersFromTheSeed() {
         XCTAssertEqual(Recipe.describe(TrainingConfig()), "seed")
-        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: lr 0.0004, moving average of G (decay 0.995) samples")
+        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: lr 0.0004, BCE from D's logits, moving average of G (decay 0.995) samples")
         var custom = Recipe.tuned.config
         custom.seed = 9
         custom.iterations = 10
         XCTAssertEqual(Recipe.matching(custom), .tuned, "run length and seed do not change the recipe")
         custom.learningRateD = 2e-4
         custom.learningRateDecay = LearningRateDecay(start: 700, steps: 800, floor: 0.1)
-        custom.bceFrom = .logits
         XCTAssertNil(Recipe.matching(custom))
         XCTAssertEqual(Recipe.describe(custom), "custom: lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, "
                        + "BCE from D's logits, moving average of G (decay 0.995) samples")

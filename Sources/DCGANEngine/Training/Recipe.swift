@@ -17,6 +17,9 @@ public enum Recipe: String, CaseIterable, Sendable {
             config.learningRateG = 4e-4
             config.learningRateD = 4e-4
             config.generatorAverageDecay = 0.995
+            // Measured: the same loss, but G recovers in steps from a spike where D(G(z)) fell
+            // below BCELoss's clamp, where with probabilities it stayed stuck for good.
+            config.bceFrom = .logits
         }
         return config
     }
