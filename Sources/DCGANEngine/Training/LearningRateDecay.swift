@@ -4,8 +4,8 @@ import Glibc
 
 /// A cosine decay of both learning rates: full rate until step `start`, then down along half a
 /// cosine to `floor` × the rate over `steps` steps, and `floor` × the rate from then on.
-/// Why: a high rate finds the faces fast but keeps G swinging (and collapsing) once it has them;
-/// a lower one lets the found faces settle (README, Recipe).
+/// Why an option: a high rate finds the faces fast but keeps G swinging, and a lower one might let
+/// them settle. Measured on the tuned recipe it did not (README, Recipe), so no recipe uses it.
 public struct LearningRateDecay: Sendable, Equatable, Codable {
     /// Completed steps before the decay begins.
     public var start: Int
