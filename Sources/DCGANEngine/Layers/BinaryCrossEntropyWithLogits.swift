@@ -15,11 +15,15 @@ public enum BinaryCrossEntropyWithLogits {
         x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x))
     }
 
+    /// One element's loss: max(x, 0) − x·t + log(1 + e^−|x|), stable for any x.
+    @inline(__always)
+    static func loss(_ x: Float, target: Float) -> Float {
+        max(x, 0) - x * target + log1pf(expf(-abs(x)))
+    }
+
     /// Loss of logits `x` against a constant target.
     public static func loss(_ x: UnsafeBufferPointer<Float>, target: Float) -> Float {
-        var sum: Float = 0
-        for value in x { sum += max(value, 0) - value * target + log1pf(expf(-abs(value))) }
-        return sum / Float(x.count)
+        x.reduce(0) { $0 + loss($1, target: target) } / Float(x.count)
     }
 
     /// dL/dx scaled by `scale` (the weight of this loss in a sum), into `gradient`.
@@ -31,7 +35,7 @@ public enum BinaryCrossEntropyWithLogits {
 
     /// Per-element targets, for tests against PyTorch's general form.
     public static func loss(_ x: [Float], targets: [Float]) -> Float {
-        zip(x, targets).reduce(0) { $0 + max($1.0, 0) - $1.0 * $1.1 + log1pf(expf(-abs($1.0))) } / Float(x.count)
+        zip(x, targets).reduce(0) { $0 + loss($1.0, target: $1.1) } / Float(x.count)
     }
 
     public static func gradient(_ x: [Float], targets: [Float]) -> [Float] {
