@@ -55,6 +55,10 @@ struct RecipeOptions: ParsableArguments {
     var lrDecaySteps: Int?
     @Option(help: "The rates' final fraction after the decay, in (0, 1] (default: the recipe's, else 0.1).")
     var lrFloor: Float?
+    @Option(help: "Lookahead on both networks: every this many steps their weights move --lookahead-alpha of the way from where they stood at the last such step (default: the recipe's; 0: none).")
+    var lookahead: Int?
+    @Option(help: "Lookahead's step towards the trained weights, in (0, 1] (default: the recipe's, else 0.5).")
+    var lookaheadAlpha: Float?
     @Option(help: "oneDNN (OpenMP) threads (default: all cores).")
     var threads: Int?
 
@@ -66,6 +70,9 @@ struct RecipeOptions: ParsableArguments {
         }
         if lrDecaySteps == 0, lrDecayStart != nil || lrFloor != nil {
             throw ValidationError("--lr-decay-start and --lr-floor need a decay (--lr-decay-steps 0 turns it off)")
+        }
+        if lookaheadAlpha != nil, makeConfig().lookahead == nil {
+            throw ValidationError("--lookahead-alpha needs --lookahead (the recipe has none)")
         }
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
@@ -91,6 +98,11 @@ struct RecipeOptions: ParsableArguments {
             config.learningRateDecay = LearningRateDecay(start: lrDecayStart ?? decay.start, steps: lrDecaySteps ?? decay.steps,
                                                          floor: lrFloor ?? decay.floor)
         }
+        if lookahead == 0 {
+            config.lookahead = nil
+        } else if let interval = lookahead ?? config.lookahead?.interval, lookahead != nil || lookaheadAlpha != nil {
+            config.lookahead = Lookahead(interval: interval, alpha: lookaheadAlpha ?? config.lookahead?.alpha ?? 0.5)
+        }
         config.model = ModelConfig(latentSize: latentSize ?? config.model.latentSize,
                                    featureMaps: featureMaps ?? config.model.featureMaps)
         return config
@@ -102,7 +114,8 @@ struct RecipeOptions: ParsableArguments {
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
          ("--lr", lr != nil || lrG != nil || lrD != nil), ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil),
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
-         ("--lr-decay", lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil)].filter(\.1).map(\.0)
+         ("--lr-decay", lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil),
+         ("--lookahead", lookahead != nil || lookaheadAlpha != nil)].filter(\.1).map(\.0)
     }
 }
 

@@ -86,8 +86,8 @@ final class CheckpointTests: XCTestCase {
         }
         // The generator of one width with the discriminator of another.
         var mixed = SafeTensorsWriter()
-        try copy(from: try SafeTensors(bytes: good), into: &mixed) { $0.hasPrefix("generator.") }
-        try copy(from: try SafeTensors(bytes: wider), into: &mixed) { $0.hasPrefix("discriminator.") }
+        try mixed.add(from: try SafeTensors(bytes: good)) { $0.hasPrefix("generator.") }
+        try mixed.add(from: try SafeTensors(bytes: wider)) { $0.hasPrefix("discriminator.") }
         let mixedArchitecture = try mixed.serialized()
 
         let cases: [(String, Data, String)] = [
@@ -130,14 +130,6 @@ final class CheckpointTests: XCTestCase {
         let file = try CheckpointFile(path: weightsOnly)
         XCTAssertFalse(file.hasTrainingState)
         XCTAssertThrowsError(try DCGANTrainer(resuming: file)) { XCTAssertTrue("\($0)".contains("not resumed")) }
-    }
-
-    private func copy(from file: SafeTensors, into writer: inout SafeTensorsWriter, where keep: (String) -> Bool) throws {
-        for name in file.names where keep(name) {
-            let entry = try file.entry(name)
-            if entry.dtype == .f32 { writer.add(name, shape: entry.shape, floats: try file.floats(name)) }
-            else { writer.add(name, shape: entry.shape, int64s: try file.int64s(name)) }
-        }
     }
 
     func testAtomicWriteKeepsTheOldFileWhenTheTargetCannotBeReplaced() throws {

@@ -25,6 +25,17 @@ extension TrainingConfig {
     }
 }
 
+extension SafeTensorsWriter {
+    /// Copies the tensors of `file` whose names `keep` accepts (to make altered checkpoints).
+    mutating func add(from file: SafeTensors, where keep: (String) -> Bool) throws {
+        for name in file.names where keep(name) {
+            let entry = try file.entry(name)
+            if entry.dtype == .f32 { add(name, shape: entry.shape, floats: try file.floats(name)) }
+            else { add(name, shape: entry.shape, int64s: try file.int64s(name)) }
+        }
+    }
+}
+
 /// Fails with the worst element (index, actual, expected) when any |a − e| > atol + rtol·|e|.
 func assertClose(_ actual: [Float], _ expected: [Float], rtol: Float = 1e-4, atol: Float = 1e-5,
                  _ what: String, file: StaticString = #filePath, line: UInt = #line) {

@@ -4,9 +4,10 @@ import XCTest
 /// Full training steps (D step + G step) against PyTorch from identical weights, batches and
 /// noise (train5.safetensors, latent 8, width 8, batch 4).
 final class TrainingFixtureTests: XCTestCase {
-    private func makeTrainer(_ fixtures: SafeTensors, bceFrom: BCEInput? = nil) throws -> DCGANTrainer {
+    private func makeTrainer(_ fixtures: SafeTensors, bceFrom: BCEInput? = nil, lookahead: Lookahead? = nil) throws -> DCGANTrainer {
         var config = TrainingConfig()
         config.bceFrom = bceFrom
+        config.lookahead = lookahead
         config.model = ModelConfig(latentSize: 8, featureMaps: 8)
         config.batchSize = 4
         let trainer = try DCGANTrainer(config: config)
@@ -103,6 +104,28 @@ final class TrainingFixtureTests: XCTestCase {
                                 rtol: 1e-4, atol: 5e-6, "\(name).\(info.name) after a logits step")
                 }
                 try assertBuffers(network, name, logits, prefix: "train.after1", rtol: 1e-4, atol: 1e-6)
+            }
+        }
+    }
+
+    /// Lookahead (lookahead.safetensors: train5's weights and inputs, k 2, α 0.5 on both nets): the
+    /// weights after the synchronisation at step 2, and the losses of step 3, which starts there.
+    func testStepsWithLookaheadMatchPyTorch() throws {
+        let fixtures = try Fixtures.load("train5.safetensors"), lookahead = try Fixtures.load("lookahead.safetensors")
+        let trainer = try makeTrainer(fixtures, lookahead: Lookahead(interval: 2, alpha: 0.5))
+        for step in 1...3 {
+            let result = try runStep(step, trainer, fixtures)
+            assertClose([result.dLoss, result.gLoss, result.dX, result.dGZ],
+                        try ["d_loss", "g_loss", "d_x", "d_g_z"].map { try lookahead.floats("train.step\(step).\($0)")[0] },
+                        rtol: 1e-3, atol: 1e-6, "lookahead step \(step) d_loss, g_loss, D(x), D(G(z))")
+            guard step == 2 else { continue }
+            for (network, _, name) in nets(trainer) {
+                for (p, info) in network.parameters.parameters.enumerated() {
+                    // Two Adam steps in: within a quarter of one update (lr 2e-4) of PyTorch's.
+                    assertClose(Array(network.parameters.values(of: p)), try lookahead.floats("train.synced.\(name).\(info.name)"),
+                                rtol: 1e-4, atol: 5e-5, "\(name).\(info.name) after the synchronisation")
+                }
+                try assertBuffers(network, name, lookahead, prefix: "train.synced", rtol: 1e-4, atol: 1e-5)
             }
         }
     }

@@ -12,6 +12,8 @@ Writes safetensors files under Tests/Fixtures/:
                       included) and two of train5's steps with D's loss taken
                       from its logits (D without its final Sigmoid)
   interop.safetensors checkpoints in both directions (see File 4)
+  lookahead.safetensors three of train5's steps with lookahead (k 2, alpha 0.5)
+                      on both nets: the weights after the synchronisation
 
 Everything runs on the CPU in float32, single-threaded, with
 torch.manual_seed(0) at the start of each section, so the output depends only
@@ -19,7 +21,7 @@ on the PyTorch version (recorded in each file's metadata).
 
 Regenerate from the repository root with
 
-    python3 Tests/Reference/make_reference.py [layers models train5 logits interop]
+    python3 Tests/Reference/make_reference.py [layers models train5 logits interop lookahead]
 
 (no argument: every file).
 
@@ -353,8 +355,10 @@ def adam_state(prefix, net, optimizer):
     return tensors
 
 
-def make_train5(steps=TRAIN_STEPS, logits=False):
-    """The training steps' fixture tensors."""
+def make_train5(steps=TRAIN_STEPS, logits=False, lookahead=None):
+    """The training steps' fixture tensors. With `lookahead` (k, alpha), every k steps both nets'
+    parameters move to slow + alpha * (fast - slow) and restart from there (state "synced" after
+    the first synchronisation)."""
     torch.manual_seed(0)
     model = DCGAN()
     if logits:
@@ -363,10 +367,18 @@ def make_train5(steps=TRAIN_STEPS, logits=False):
     opt_g = torch.optim.Adam(model.generator.parameters(), lr=LR, betas=BETAS, eps=EPS)
     opt_d = torch.optim.Adam(model.discriminator.parameters(), lr=LR, betas=BETAS, eps=EPS)
     tensors = state("init", model)
+    slow = [p.detach().clone() for p in model.parameters()]
 
     for step in range(1, steps + 1):
         real, z_d, z_g = random_images(), random_latents(), random_latents()
         d_loss, g_loss, d_x, d_g_z = train_step(model, opt_g, opt_d, real, z_d, z_g, logits)
+        if lookahead and step % lookahead[0] == 0:
+            with torch.no_grad():
+                for s, p in zip(slow, model.parameters()):
+                    s.add_(lookahead[1] * (p - s))
+                    p.copy_(s)
+            if step == lookahead[0]:
+                tensors.update(state("synced", model))
         if step == 1:
             # After one step every tensor is still comparable element by element; later steps
             # amplify float rounding (Adam's first updates are ±lr for any gradient sign).
@@ -382,7 +394,7 @@ def make_train5(steps=TRAIN_STEPS, logits=False):
     tensors.update(state("final", model))
     tensors.update(adam_state("final.optimizer.generator", model.generator, opt_g))
     tensors.update(adam_state("final.optimizer.discriminator", model.discriminator, opt_d))
-    if logits:
+    if logits or lookahead:
         return tensors
 
     write_safetensors(FIXTURES / "train5.safetensors", tensors, {
@@ -482,8 +494,27 @@ def make_logits():
     })
 
 
+# --------------------------------------------------------------------------
+# File 6: lookahead on both nets
+
+
+def make_lookahead():
+    # train5's initial weights and inputs again; kept: the state after the synchronisation at step
+    # 2 and the losses of all three steps (step 3 starts from the synchronised weights).
+    steps = {name: tensor for name, tensor in make_train5(steps=3, lookahead=(2, 0.5)).items()
+             if name.startswith("synced.")
+             or (name.startswith("step") and name.split(".")[1] in ("d_loss", "g_loss", "d_x", "d_g_z"))}
+    write_safetensors(FIXTURES / "lookahead.safetensors", prefixed("train", steps.items()), {
+        "config": MODEL_CONFIG,
+        "init": "train5.safetensors' init.* and step inputs (same seed, same draws)",
+        "optimizer": f"{ADAM_CONFIG} for both nets, lookahead k 2, alpha 0.5 on both nets' parameters",
+        "loss": f"BCELoss(reduction=mean), real label {REAL_LABEL}",
+        "steps": "3, under train.*; train.synced.*: after step 2's synchronisation",
+    })
+
+
 SECTIONS = {"layers": make_layers, "models": make_models, "train5": make_train5, "logits": make_logits,
-            "interop": make_interop}
+            "interop": make_interop, "lookahead": make_lookahead}
 
 
 def main():

@@ -18,7 +18,10 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
                     fading linearly to 0 over N steps;
   --logits          the loss from D's logits (BCEWithLogits, D without its final Sigmoid);
   --lr-decay-start S --lr-decay-steps N --lr-floor F
-                    both rates fall along half a cosine from step S over N steps to F times themselves.
+                    both rates fall along half a cosine from step S over N steps to F times themselves;
+  --lookahead K --lookahead-alpha A
+                    lookahead for both nets: every K steps their parameters move to
+                    slow + A * (fast - slow), and that point becomes the new slow one.
 
     python3 Tests/Reference/quality_pytorch.py [--steps 1500] [--every 100] [--seed 0] [--threads 2]
 """
@@ -57,6 +60,8 @@ def main():
     parser.add_argument("--lr-decay-start", type=int, default=0)
     parser.add_argument("--lr-decay-steps", type=int, default=0)
     parser.add_argument("--lr-floor", type=float, default=0.1)
+    parser.add_argument("--lookahead", type=int, default=0)
+    parser.add_argument("--lookahead-alpha", type=float, default=0.5)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -73,6 +78,7 @@ def main():
     # The average over G's state dict (weights and BatchNorm running statistics), bias-corrected.
     ema = {k: v.detach().clone() for k, v in G.state_dict().items() if v.is_floating_point()} if args.ema else None
     ema_updates = 0
+    slow = [p.detach().clone() for p in [*G.parameters(), *D.parameters()]] if args.lookahead else None
     fixed = torch.randn(args.samples, 100, 1, 1, generator=torch.Generator().manual_seed(12345))
 
     def rate_factor(step):  # as LearningRateDecay.factor(after: step)
@@ -102,6 +108,11 @@ def main():
             g_loss = loss(D(noisy(G(torch.randn(n, 100, 1, 1)), step)), torch.ones(n))
             g_loss.backward()
             opt_g.step()
+            if slow is not None and (step + 1) % args.lookahead == 0:
+                with torch.no_grad():
+                    for s, p in zip(slow, [*G.parameters(), *D.parameters()]):
+                        s.add_(args.lookahead_alpha * (p - s))
+                        p.copy_(s)
             if ema is not None:
                 ema_updates += 1
                 rate = (1 - args.ema) / (1 - args.ema ** ema_updates)

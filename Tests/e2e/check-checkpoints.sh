@@ -17,6 +17,8 @@ tail -6 "$work/straight.txt" | cmp -s - "$work/resumed.txt" || {
 # Changing the recipe while resuming is refused.
 set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --feature-maps 16 2>"$work/err" >/dev/null; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q "cannot change when resuming" "$work/err" || { echo "resume with --feature-maps: rc $rc"; cat "$work/err"; exit 1; }
+set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --lookahead 5 2>"$work/err" >/dev/null; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "lookahead.*cannot change when resuming" "$work/err" || { echo "resume with --lookahead: rc $rc"; cat "$work/err"; exit 1; }
 
 # 2. A writer killed at random moments leaves either the old or the new checkpoint, never a broken one.
 for i in $(seq 1 20); do

@@ -6,6 +6,7 @@ import Foundation
 /// - `generator_ema.net.*`: the moving average of the generator, when the recipe keeps one (same
 ///   names as the generator's, so PyTorch loads it into a `Generator` after stripping the prefix);
 /// - `optimizer.<net>.<param>.exp_avg[_sq]` and `optimizer.<net>.step`: Adam's state;
+/// - `lookahead.<net>.<param>`: lookahead's slow weights, when the recipe has lookahead;
 /// - `trainer.*`: the random generators' states and the epoch's data order;
 /// - `__metadata__`: format version, iteration, epoch, learning rates, the run's configuration.
 public enum Checkpoint {
@@ -27,6 +28,14 @@ public enum Checkpoint {
                            floats: UnsafeBufferPointer(rebasing: optimizer.exponentialAverageSquared[range]))
             }
             writer.add("optimizer.\(network.name).step", shape: [], int64s: [Int64(optimizer.step)])
+        }
+        if let slow = trainer.slowWeights {
+            for (network, values) in [(trainer.generator, slow.generator), (trainer.discriminator, slow.discriminator)] {
+                for info in network.parameters.parameters {
+                    writer.add("lookahead.\(network.name).\(info.name)", shape: info.shape,
+                               floats: UnsafeBufferPointer(rebasing: values[info.offset..<(info.offset + info.count)]))
+                }
+            }
         }
         writer.add("trainer.noise_random", shape: [4], int64s: words(trainer.noiseRandom))
         writer.add("trainer.instance_noise_random", shape: [4], int64s: words(trainer.instanceNoiseRandom))
@@ -171,6 +180,7 @@ extension DCGANTrainer {
         let file = checkpoint.tensors
         // Read and check everything before changing anything.
         var moments: [(Adam, [Float], [Float], Int)] = []
+        var slowStates: [(UnsafeMutableBufferPointer<Float>, [Float])] = []
         do {
             for (network, optimizer) in [(generator, optimizerG), (discriminator, optimizerD)] {
                 var average: [Float] = [], squared: [Float] = []
@@ -184,6 +194,18 @@ extension DCGANTrainer {
                 let step = try file.int64s("optimizer.\(network.name).step")
                 guard step.count == 1, step[0] >= 0 else { throw fail("optimizer.\(network.name).step is not a step count") }
                 moments.append((optimizer, average, squared, Int(step[0])))
+            }
+            if let slowWeights {
+                for (network, values) in [(generator, slowWeights.generator), (discriminator, slowWeights.discriminator)] {
+                    var slow: [Float] = []
+                    for info in network.parameters.parameters {
+                        let name = "lookahead.\(network.name).\(info.name)"
+                        guard file.entries[name] != nil else { throw fail("the run has lookahead but the file has no tensor \(name)") }
+                        guard try file.entry(name).shape == info.shape else { throw fail("tensor \(name): wrong shape") }
+                        slow += try file.floats(name)
+                    }
+                    slowStates.append((values, slow))
+                }
             }
         } catch let error as CheckpointError { throw error } catch { throw fail("\(error)") }
         // Files from before instance noise existed have no stream for it: a fresh one from the seed.
@@ -210,6 +232,7 @@ extension DCGANTrainer {
             _ = optimizer.exponentialAverageSquared.update(fromContentsOf: squared)
             optimizer.restore(step: step)
         }
+        for (values, slow) in slowStates { _ = values.update(fromContentsOf: slow) }
         optimizerG.learningRate = rates.generator
         optimizerD.learningRate = rates.discriminator
         self.loader = loader

@@ -27,6 +27,8 @@ public final class DCGANTrainer {
     public internal(set) var instanceNoiseRandom: RandomGenerator
     /// Completed steps.
     public internal(set) var iteration = 0
+    /// Lookahead's slow weights, when the recipe has lookahead.
+    let slowWeights: SlowWeights?
     private let context: DNNLContext
     private var buffers: [Int: StepBuffers] = [:]
 
@@ -74,6 +76,8 @@ public final class DCGANTrainer {
         discriminator.initialize(config.weightInit, random: &streams.weights)
         generatorAverage = try config.generatorAverageDecay.map { try GeneratorAverage(context, model: config.model, decay: $0) }
         generatorAverage?.network.copyState(from: generator)
+        let (generator, discriminator) = (generator, discriminator)
+        slowWeights = config.lookahead.map { SlowWeights(alpha: $0.alpha, generator: generator, discriminator: discriminator) }
         instanceNoiseRandom = RandomGenerator(seed: config.seed ^ 0x494E_5354_4E4F_4953) // "INSTNOIS"
         let dataset = SmileyDataset(count: config.datasetSize, random: &streams.data)
         loader = BatchLoader(dataset: dataset, batchSize: config.batchSize, random: streams.data.split())
@@ -111,7 +115,8 @@ public final class DCGANTrainer {
     ///   G step: g_loss = BCE(D(G(z_g)), 1), Adam on G.
     /// With a learning-rate decay, both optimizers use the schedule's factor of their rates.
     /// With instance noise, D sees x + σε and G(z) + σε (fresh ε for every image D sees); with a
-    /// generator average, the average follows G after its update.
+    /// lookahead, both networks move to their slow weights every k steps, after G's update; with a
+    /// generator average, the average follows G after that.
     /// The networks keep their weights reordered for the convolutions between forward passes that
     /// no update separates (`weightsChanged: false`).
     public func trainStep(real: Tensor, noiseD: Tensor, noiseG: Tensor) throws -> StepResult {
@@ -120,6 +125,9 @@ public final class DCGANTrainer {
         let lossGradient = buffers.lossGradient
         let sigma = config.instanceNoiseDeviation(after: iteration)
         applyLearningRateSchedule()
+        if let slowWeights, let lookahead = config.lookahead, iteration % lookahead.interval == 0 {
+            slowWeights.capture(generator: generator, discriminator: discriminator)
+        }
         let noisy = sigma > 0 ? try buffers.noisyBuffers(context) : nil
         // What D sees of an image batch: the batch itself, or a plain copy with instance noise.
         func seenByD(_ images: Tensor, into copy: Tensor?) -> Tensor {
@@ -160,6 +168,10 @@ public final class DCGANTrainer {
         generator.backward(imageGradient, inputGradient: false, weightGradients: true)
         context.phase("adam") {
             optimizerG.update(generator.parameters.values, gradients: [generator.parameters.gradient(slot: 0)])
+        }
+        if let slowWeights, config.lookahead?.synchronizes(after: iteration + 1) == true {
+            // Both networks' weights change here; the next step's forward passes reorder them anew.
+            context.phase("lookahead") { slowWeights.synchronize(generator: generator, discriminator: discriminator) }
         }
         if let generatorAverage {
             context.phase("generator average") { generatorAverage.update(from: generator) }

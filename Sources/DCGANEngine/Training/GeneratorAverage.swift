@@ -23,31 +23,13 @@ public final class GeneratorAverage {
     func update(from generator: Network) {
         updates += 1
         let rate = (1 - decay) / (1 - powf(decay, Float(updates)))
-        Self.move(network.parameters.values, towards: UnsafeBufferPointer(generator.parameters.values), rate: rate)
+        moveTowards(network.parameters.values, UnsafeBufferPointer(generator.parameters.values), rate: rate)
         for (index, _) in network.bufferNames {
             guard let average = network.runningStatistics(module: index),
                   let live = generator.runningStatistics(module: index) else { continue }
-            Self.move(average.mean.buffer, towards: UnsafeBufferPointer(live.mean.buffer), rate: rate)
-            Self.move(average.variance.buffer, towards: UnsafeBufferPointer(live.variance.buffer), rate: rate)
+            moveTowards(average.mean.buffer, UnsafeBufferPointer(live.mean.buffer), rate: rate)
+            moveTowards(average.variance.buffer, UnsafeBufferPointer(live.variance.buffer), rate: rate)
             network.setBatchesTracked(module: index, live.batchesTracked)
-        }
-    }
-
-    // average += rate · (value − average), element-wise.
-    private static func move(_ average: UnsafeMutableBufferPointer<Float>, towards values: UnsafeBufferPointer<Float>, rate: Float) {
-        precondition(average.count == values.count, "GeneratorAverage: size mismatch")
-        let a = average.baseAddress!, v = values.baseAddress!
-        var i = 0
-        let lanes = SIMD16<Float>(repeating: rate)
-        while i + 16 <= average.count {
-            let current = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
-            let target = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(a + i).storeBytes(of: current + lanes * (target - current), as: SIMD16<Float>.self)
-            i += 16
-        }
-        while i < average.count {
-            a[i] += rate * (v[i] - a[i])
-            i += 1
         }
     }
 }

@@ -50,6 +50,7 @@ extension Recipe {
         if let decay = config.learningRateDecay {
             changes.append("lr decay after step \(decay.start) over \(decay.steps) steps to \(decay.floor)×")
         }
+        if let lookahead = config.lookahead { changes.append("lookahead every \(lookahead.interval) steps (α \(lookahead.alpha))") }
         if config.realLabel != seed.realLabel { changes.append("real label \(config.realLabel)") }
         if config.weightInit != seed.weightInit { changes.append("init \(config.weightInit.rawValue)") }
         if config.bceFrom == .logits { changes.append("BCE from D's logits") }

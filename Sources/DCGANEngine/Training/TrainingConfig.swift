@@ -26,6 +26,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var bceFrom: BCEInput?
     /// A decay of both learning rates over the run (nil: constant rates, the seed's).
     public var learningRateDecay: LearningRateDecay?
+    /// Lookahead on both networks' parameters (nil: none, the seed's).
+    public var lookahead: Lookahead?
 
     public init() {}
 
@@ -77,6 +79,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         if let steps = instanceNoiseSteps { try positive(steps, "--instance-noise-steps") }
         try learningRateDecay?.validate()
+        try lookahead?.validate()
     }
 }
 
