@@ -47,7 +47,7 @@ struct RecipeOptions: ParsableArguments {
     var ema: Float?
     @Option(help: "Instance noise: std of Gaussian noise (in [-1, 1] pixel units) on every image D sees, fading to 0 (default: none).")
     var instanceNoise: Float?
-    @Option(help: "Steps over which the instance noise fades to 0 (default: 1000).")
+    @Option(help: "Steps over which the instance noise fades to 0 (default: 1000; 0: no fading).")
     var instanceNoiseSteps: Int?
     @Option(help: "Completed steps after which both learning rates start to decay (default: the recipe's; 0 with --lr-decay-steps alone).")
     var lrDecayStart: Int?

@@ -94,6 +94,10 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(config.instanceNoiseDeviation(after: 4), 0)
         XCTAssertEqual(config.instanceNoiseDeviation(after: 9), 0)
         XCTAssertEqual(TrainingConfig.tiny().instanceNoiseDeviation(after: 0), 0)
+        var constant = config
+        constant.instanceNoiseSteps = 0
+        XCTAssertEqual([0, 4, 100_000].map { constant.instanceNoiseDeviation(after: $0) }, [0.2, 0.2, 0.2], "0 steps: no fading")
+        XCTAssertEqual(Recipe.describe(constant), "custom: instance noise 0.2")
 
         let noisy = try DCGANTrainer(config: config), again = try DCGANTrainer(config: config)
         let plain = try DCGANTrainer(config: TrainingConfig.tiny())
@@ -186,7 +190,7 @@ final class RecipeTests: XCTestCase {
         for change in [{ (c: inout TrainingConfig) in c.generatorAverageDecay = 1 },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0 },
                        { (c: inout TrainingConfig) in c.instanceNoise = -0.1 },
-                       { (c: inout TrainingConfig) in c.instanceNoiseSteps = 0 },
+                       { (c: inout TrainingConfig) in c.instanceNoiseSteps = -1 },
                        { (c: inout TrainingConfig) in c.realLabel = 1.5 },
                        { (c: inout TrainingConfig) in c.learningRateDecay = LearningRateDecay(start: -1, steps: 10, floor: 0.1) },
                        { (c: inout TrainingConfig) in c.learningRateDecay = LearningRateDecay(start: 0, steps: 0, floor: 0.1) },

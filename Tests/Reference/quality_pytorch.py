@@ -15,7 +15,7 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
   --real-label      label of real images in D's loss (the seed: 0.9);
   --instance-noise S --noise-steps N
                     Gaussian noise of std S (in [-1, 1] pixel units) added to D's real and fake inputs,
-                    fading linearly to 0 over N steps;
+                    fading linearly to 0 over N steps (0: no fading);
   --logits          the loss from D's logits (BCEWithLogits, D without its final Sigmoid);
   --lr-decay-start S --lr-decay-steps N --lr-floor F
                     both rates fall along half a cosine from step S over N steps to F times themselves;
@@ -88,7 +88,7 @@ def main():
         return args.lr_floor + (1 - args.lr_floor) * 0.5 * (1 + math.cos(math.pi * progress))
 
     def noisy(x, step):
-        sigma = args.instance_noise * max(0.0, 1 - step / args.noise_steps)
+        sigma = args.instance_noise * (max(0.0, 1 - step / args.noise_steps) if args.noise_steps > 0 else 1.0)
         return x + sigma * torch.randn_like(x) if sigma > 0 else x
 
     step, seconds, reached = 0, 0.0, None

@@ -55,7 +55,10 @@ extension Recipe {
         if config.weightInit != seed.weightInit { changes.append("init \(config.weightInit.rawValue)") }
         if config.bceFrom == .logits { changes.append("BCE from D's logits") }
         if let decay = config.generatorAverageDecay { changes.append("moving average of G (decay \(decay)) samples") }
-        if let noise = config.instanceNoise { changes.append("instance noise \(noise) fading over \(config.instanceNoiseSteps ?? 0) steps") }
+        if let noise = config.instanceNoise {
+            let steps = config.instanceNoiseSteps ?? 0
+            changes.append(steps == 0 ? "instance noise \(noise)" : "instance noise \(noise) fading over \(steps) steps")
+        }
         if config.beta1 != seed.beta1 || config.beta2 != seed.beta2 { changes.append("Adam β (\(config.beta1), \(config.beta2))") }
         let name = matching(config)?.rawValue ?? "custom"
         return changes.isEmpty ? name : name + ": " + changes.joined(separator: ", ")

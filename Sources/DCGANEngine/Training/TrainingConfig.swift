@@ -19,7 +19,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// Sampling only: training itself never reads it. (Optional so older checkpoints decode.)
     public var generatorAverageDecay: Float?
     /// Instance noise: Gaussian noise of this standard deviation (in the [-1, 1] pixel units) on
-    /// every image D sees, real and fake, fading linearly to 0 at step `instanceNoiseSteps`.
+    /// every image D sees, real and fake, fading linearly to 0 at step `instanceNoiseSteps` (0: no
+    /// fading, the same noise all run).
     public var instanceNoise: Float?
     public var instanceNoiseSteps: Int?
     /// Where D's loss starts (nil: probabilities, the seed's Sigmoid then BCELoss).
@@ -36,7 +37,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
 
     /// The standard deviation of the instance noise at the step after `completedSteps`.
     public func instanceNoiseDeviation(after completedSteps: Int) -> Float {
-        guard let noise = instanceNoise, noise > 0, let steps = instanceNoiseSteps, steps > 0 else { return 0 }
+        guard let noise = instanceNoise, noise > 0, let steps = instanceNoiseSteps, steps >= 0 else { return 0 }
+        if steps == 0 { return noise }
         return noise * max(0, 1 - Float(completedSteps) / Float(steps))
     }
 
@@ -77,7 +79,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let noise = instanceNoise, !(noise.isFinite && noise >= 0) {
             throw ConfigError("--instance-noise must be 0 or a positive finite number, got \(noise)")
         }
-        if let steps = instanceNoiseSteps { try positive(steps, "--instance-noise-steps") }
+        if let steps = instanceNoiseSteps, steps < 0 {
+            throw ConfigError("--instance-noise-steps must be 0 (no fading) or a positive integer, got \(steps)")
+        }
         try learningRateDecay?.validate()
         try lookahead?.validate()
     }
