@@ -2,8 +2,9 @@
 /// 2021): every `interval` steps each network's parameters move to slow + `alpha` · (fast − slow),
 /// where slow is where they stood at the previous synchronisation, and training goes on from there.
 /// Why an option: at rates that find the faces fast, G and D circle each other and G swings (and
-/// sometimes collapses); pulling both back part of the way damps the rotation without slowing the
-/// steps in between. BatchNorm's running statistics and Adam's moments are left as they are.
+/// sometimes collapses); pulling both back part of the way is meant to damp the rotation. Measured
+/// at `--lr 8e-4` (README, Recipe) it mostly halved the rate and left G as unsteady: no recipe uses
+/// it. BatchNorm's running statistics and Adam's moments are left as they are.
 public struct Lookahead: Sendable, Equatable, Codable {
     /// Steps between synchronisations (k).
     public var interval: Int
