@@ -25,6 +25,17 @@ extension TrainingConfig {
     }
 }
 
+extension DCGANTrainer {
+    /// A run of `config` trained `steps` steps and checkpointed to `path`, and the file read back
+    /// (for resume tests: compare what the file resumes to with an uninterrupted run).
+    static func checkpointed(_ config: TrainingConfig, after steps: Int, to path: String) throws -> (DCGANTrainer, CheckpointFile) {
+        let trainer = try DCGANTrainer(config: config)
+        for _ in 0..<steps { _ = try trainer.step() }
+        try Checkpoint.save(trainer, to: path)
+        return (trainer, try CheckpointFile(path: path))
+    }
+}
+
 extension SafeTensorsWriter {
     /// Copies the tensors of `file` whose names `keep` accepts (to make altered checkpoints).
     mutating func add(from file: SafeTensors, where keep: (String) -> Bool) throws {

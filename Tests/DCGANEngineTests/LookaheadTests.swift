@@ -59,11 +59,8 @@ final class LookaheadTests: XCTestCase {
         config.lookahead = Lookahead(interval: 3, alpha: 0.5)
         let straight = try DCGANTrainer(config: config)
         let expected = try (0..<7).map { _ in try straight.step() }
-        let first = try DCGANTrainer(config: config)
-        for _ in 0..<4 { _ = try first.step() }
         let path = directory + "/mid.safetensors"
-        try Checkpoint.save(first, to: path)
-        let file = try CheckpointFile(path: path)
+        let (_, file) = try DCGANTrainer.checkpointed(config, after: 4, to: path)
         XCTAssertEqual(file.config?.lookahead, config.lookahead)
         let resumed = try DCGANTrainer(resuming: file)
         let continued = try (0..<3).map { _ in try resumed.step() } // synchronises after step 6

@@ -153,11 +153,8 @@ final class RecipeTests: XCTestCase {
         config.learningRateDecay = LearningRateDecay(start: 2, steps: 3, floor: 0.5) // resumes mid-decay
         let straight = try DCGANTrainer(config: config)
         let expected = try (0..<6).map { _ in try straight.step() }
-        let first = try DCGANTrainer(config: config)
-        for _ in 0..<3 { _ = try first.step() }
         let path = directory + "/mid.safetensors"
-        try Checkpoint.save(first, to: path)
-        let file = try CheckpointFile(path: path)
+        let (first, file) = try DCGANTrainer.checkpointed(config, after: 3, to: path)
         XCTAssertTrue(file.hasGeneratorAverage)
         XCTAssertEqual(file.config, config)
         let resumed = try DCGANTrainer(resuming: file)

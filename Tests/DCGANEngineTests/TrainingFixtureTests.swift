@@ -93,18 +93,8 @@ final class TrainingFixtureTests: XCTestCase {
         XCTAssertEqual(try trainer.discriminator.layerSummaries(batch: 4, training: true).last?.name.contains("sigmoid"), false,
                        "D ends before its Sigmoid")
         for step in 1...2 {
-            let result = try runStep(step, trainer, fixtures)
-            assertClose([result.dLoss, result.gLoss, result.dX, result.dGZ],
-                        try ["d_loss", "g_loss", "d_x", "d_g_z"].map { try logits.floats("train.step\(step).\($0)")[0] },
-                        rtol: 1e-3, atol: 1e-6, "logits step \(step) d_loss, g_loss, D(x), D(G(z))")
-            guard step == 1 else { continue }
-            for (network, _, name) in nets(trainer) {
-                for (p, info) in network.parameters.parameters.enumerated() {
-                    assertClose(Array(network.parameters.values(of: p)), try logits.floats("train.after1.\(name).\(info.name)"),
-                                rtol: 1e-4, atol: 5e-6, "\(name).\(info.name) after a logits step")
-                }
-                try assertBuffers(network, name, logits, prefix: "train.after1", rtol: 1e-4, atol: 1e-6)
-            }
+            try assertLosses(try runStep(step, trainer, fixtures), logits, step: step, "logits")
+            if step == 1 { try assertState(trainer, logits, prefix: "train.after1", parameterTolerance: 5e-6, bufferTolerance: 1e-6) }
         }
     }
 
@@ -114,19 +104,28 @@ final class TrainingFixtureTests: XCTestCase {
         let fixtures = try Fixtures.load("train5.safetensors"), lookahead = try Fixtures.load("lookahead.safetensors")
         let trainer = try makeTrainer(fixtures, lookahead: Lookahead(interval: 2, alpha: 0.5))
         for step in 1...3 {
-            let result = try runStep(step, trainer, fixtures)
-            assertClose([result.dLoss, result.gLoss, result.dX, result.dGZ],
-                        try ["d_loss", "g_loss", "d_x", "d_g_z"].map { try lookahead.floats("train.step\(step).\($0)")[0] },
-                        rtol: 1e-3, atol: 1e-6, "lookahead step \(step) d_loss, g_loss, D(x), D(G(z))")
-            guard step == 2 else { continue }
-            for (network, _, name) in nets(trainer) {
-                for (p, info) in network.parameters.parameters.enumerated() {
-                    // Two Adam steps in: within a quarter of one update (lr 2e-4) of PyTorch's.
-                    assertClose(Array(network.parameters.values(of: p)), try lookahead.floats("train.synced.\(name).\(info.name)"),
-                                rtol: 1e-4, atol: 5e-5, "\(name).\(info.name) after the synchronisation")
-                }
-                try assertBuffers(network, name, lookahead, prefix: "train.synced", rtol: 1e-4, atol: 1e-5)
+            try assertLosses(try runStep(step, trainer, fixtures), lookahead, step: step, "lookahead")
+            // Two Adam steps in: parameters within a quarter of one update (lr 2e-4) of PyTorch's.
+            if step == 2 { try assertState(trainer, lookahead, prefix: "train.synced", parameterTolerance: 5e-5, bufferTolerance: 1e-5) }
+        }
+    }
+
+    /// A step's d_loss, g_loss, D(x) and D(G(z)) against `train.step<n>.*` of a fixture.
+    private func assertLosses(_ result: StepResult, _ fixture: SafeTensors, step: Int, _ label: String) throws {
+        assertClose([result.dLoss, result.gLoss, result.dX, result.dGZ],
+                    try ["d_loss", "g_loss", "d_x", "d_g_z"].map { try fixture.floats("train.step\(step).\($0)")[0] },
+                    rtol: 1e-3, atol: 1e-6, "\(label) step \(step) d_loss, g_loss, D(x), D(G(z))")
+    }
+
+    /// Every parameter and BatchNorm buffer of both networks against `<prefix>.<net>.*` of a fixture.
+    private func assertState(_ trainer: DCGANTrainer, _ fixture: SafeTensors, prefix: String,
+                             parameterTolerance: Float, bufferTolerance: Float) throws {
+        for (network, _, name) in nets(trainer) {
+            for (p, info) in network.parameters.parameters.enumerated() {
+                assertClose(Array(network.parameters.values(of: p)), try fixture.floats("\(prefix).\(name).\(info.name)"),
+                            rtol: 1e-4, atol: parameterTolerance, "\(name).\(info.name) (\(prefix))")
             }
+            try assertBuffers(network, name, fixture, prefix: prefix, rtol: 1e-4, atol: bufferTolerance)
         }
     }
 
