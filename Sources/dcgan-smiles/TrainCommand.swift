@@ -5,6 +5,7 @@ import TrainerProtocol
 
 extension WeightInit: ExpressibleByArgument {}
 extension BCEInput: ExpressibleByArgument {}
+extension AverageStatistics: ExpressibleByArgument {}
 extension BestCheckpointRule: ExpressibleByArgument {}
 
 /// The recipe's knobs, shared by every command that trains. Optional so that a resumed run can
@@ -45,6 +46,8 @@ struct RecipeOptions: ParsableArguments {
     var bceFrom: BCEInput?
     @Option(help: "Decay of the moving average of G's weights that samples, e.g. 0.995 (default: the recipe's; 0: none).")
     var ema: Float?
+    @Option(help: "The moving average's BatchNorm statistics: averaged (like its weights, default) or recomputed (its own, on 512 samples of fixed noise, whenever it is scored or saved).")
+    var emaStatistics: AverageStatistics?
     @Option(help: "Instance noise: std of Gaussian noise (in [-1, 1] pixel units) on every image D sees, fading to 0 (default: none).")
     var instanceNoise: Float?
     @Option(help: "Steps over which the instance noise fades to 0 (default: 1000; 0: no fading).")
@@ -89,6 +92,7 @@ struct RecipeOptions: ParsableArguments {
         config.realLabel = realLabel ?? config.realLabel
         if let bceFrom { config.bceFrom = bceFrom == .probabilities ? nil : bceFrom }
         if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
+        if let emaStatistics { config.averageStatistics = emaStatistics == .averaged ? nil : emaStatistics }
         if let instanceNoise { config.instanceNoise = instanceNoise == 0 ? nil : instanceNoise }
         config.instanceNoiseSteps = config.instanceNoise == nil ? nil : instanceNoiseSteps ?? config.instanceNoiseSteps ?? 1000
         if lrDecaySteps == 0 {
@@ -112,7 +116,7 @@ struct RecipeOptions: ParsableArguments {
     var fixedByCheckpoint: [String] {
         [("--recipe", recipe != nil), ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
-         ("--lr", lr != nil || lrG != nil || lrD != nil), ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil),
+         ("--lr", lr != nil || lrG != nil || lrD != nil), ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil || emaStatistics != nil),
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
          ("--lr-decay", lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil),
          ("--lookahead", lookahead != nil || lookaheadAlpha != nil)].filter(\.1).map(\.0)

@@ -14,6 +14,9 @@ Writes safetensors files under Tests/Fixtures/:
   interop.safetensors checkpoints in both directions (see File 4)
   lookahead.safetensors three of train5's steps with lookahead (k 2, alpha 0.5)
                       on both nets: the weights after the synchronisation
+  recomputed_statistics.safetensors  the generator's BatchNorm running
+                      statistics recomputed by torch.optim.swa_utils.update_bn
+                      over three noise batches (4, 4, 2), then an eval pass
 
 Everything runs on the CPU in float32, single-threaded, with
 torch.manual_seed(0) at the start of each section, so the output depends only
@@ -21,7 +24,8 @@ on the PyTorch version (recorded in each file's metadata).
 
 Regenerate from the repository root with
 
-    python3 Tests/Reference/make_reference.py [layers models train5 logits interop lookahead]
+    python3 Tests/Reference/make_reference.py [layers models train5 logits interop lookahead
+     recomputed_statistics]
 
 (no argument: every file).
 
@@ -513,8 +517,36 @@ def make_lookahead():
     })
 
 
+# --------------------------------------------------------------------------
+# File 7: BatchNorm statistics recomputed for the current weights
+
+
+def make_recomputed_statistics():
+    torch.manual_seed(0)
+    generator = Generator(LATENT, FEATURES)
+    randomise_batch_norm_affine(generator)
+    with torch.no_grad():
+        generator.train()
+        generator(random_latents())  # running statistics of their own, which update_bn must discard
+    tensors = state("init", generator)
+    batches = [torch.randn(n, LATENT, 1, 1) for n in (4, 4, 2)]
+    torch.optim.swa_utils.update_bn(batches, generator)
+    z = random_latents()
+    with torch.no_grad():
+        generator.eval()
+        out_eval = generator(z)
+    tensors.update(prefixed("batch", enumerate(batches)))
+    tensors.update({**snapshot("recomputed", generator.named_buffers()), "z": z, "out_eval": out_eval})
+    write_safetensors(FIXTURES / "recomputed_statistics.safetensors", tensors, {
+        "config": MODEL_CONFIG,
+        "init": "PyTorch default init, BatchNorm weight = 1+0.1*randn, bias = 0.1*randn, one train-mode pass",
+        "recompute": "torch.optim.swa_utils.update_bn over batch.0, batch.1, batch.2 (4, 4 and 2 latents)",
+        "passes": "recomputed.* = buffers after it; out_eval: eval-mode output for z",
+    })
+
+
 SECTIONS = {"layers": make_layers, "models": make_models, "train5": make_train5, "logits": make_logits,
-            "interop": make_interop, "lookahead": make_lookahead}
+            "interop": make_interop, "lookahead": make_lookahead, "recomputed_statistics": make_recomputed_statistics}
 
 
 def main():

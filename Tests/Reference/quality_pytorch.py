@@ -11,6 +11,10 @@ trained G in eval mode.
 The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
   --ema D           sample from an exponential moving average of G's weights and BatchNorm statistics
                     (decay D, bias-corrected: the first update copies G);
+  --ema-statistics recomputed
+                    the average's BatchNorm statistics recomputed before each eval-mode score by
+                    torch.optim.swa_utils.update_bn over 512 samples of fixed noise (batches of 256),
+                    instead of averaged like its weights;
   --lr-g, --lr-d    learning rates (the seed: 2e-4 both);
   --real-label      label of real images in D's loss (the seed: 0.9);
   --instance-noise S --noise-steps N
@@ -53,6 +57,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--samples", type=int, default=256)
     parser.add_argument("--ema", type=float, default=None)
+    parser.add_argument("--ema-statistics", choices=["averaged", "recomputed"], default="averaged")
     parser.add_argument("--lr-g", type=float, default=2e-4)
     parser.add_argument("--lr-d", type=float, default=2e-4)
     parser.add_argument("--real-label", type=float, default=0.9)
@@ -66,6 +71,8 @@ def main():
     parser.add_argument("--lookahead", type=int, default=0)
     parser.add_argument("--lookahead-alpha", type=float, default=0.5)
     args = parser.parse_args()
+    if args.ema_statistics == "recomputed" and not args.ema:
+        parser.error("--ema-statistics recomputed needs --ema")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     data = torch.tensor(smileys.dataset(rng=np.random.default_rng(args.seed)))
@@ -83,6 +90,7 @@ def main():
     ema_updates = 0
     slow = [p.detach().clone() for p in [*G.parameters(), *D.parameters()]] if args.lookahead else None
     fixed = torch.randn(args.samples, 100, 1, 1, generator=torch.Generator().manual_seed(12345))
+    recompute_batches = torch.randn(512, 100, 1, 1, generator=torch.Generator().manual_seed(54321)).split(256)
 
     def rate_factor(step):  # as LearningRateDecay.factor(after: step)
         if args.lr_decay_steps <= 0:
@@ -139,6 +147,8 @@ def main():
                     scored = {k: v.clone() for k, v in G.state_dict().items()}
                     train = smileys.score(G.train()(fixed).numpy())
                     G.load_state_dict(scored)  # a look in train mode leaves the running statistics alone
+                    if ema is not None and args.ema_statistics == "recomputed":
+                        torch.optim.swa_utils.update_bn(recompute_batches, G)
                     evaluation = smileys.score(G.eval()(fixed).numpy())
                     line = {"iteration": step, "seconds": round(seconds, 3), "samples": args.samples,
                             "train": train, "eval": evaluation}

@@ -19,6 +19,8 @@ set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --featur
 [ "$rc" -eq 2 ] && grep -q "cannot change when resuming" "$work/err" || { echo "resume with --feature-maps: rc $rc"; cat "$work/err"; exit 1; }
 set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --lookahead 5 2>"$work/err" >/dev/null; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q "lookahead.*cannot change when resuming" "$work/err" || { echo "resume with --lookahead: rc $rc"; cat "$work/err"; exit 1; }
+set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --ema-statistics recomputed 2>"$work/err" >/dev/null; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "ema.*cannot change when resuming" "$work/err" || { echo "resume with --ema-statistics: rc $rc"; cat "$work/err"; exit 1; }
 
 # 2. A writer killed at random moments leaves either the old or the new checkpoint, never a broken one.
 for i in $(seq 1 20); do
@@ -100,3 +102,14 @@ cmp -s "$work/a.safetensors" "$work/b.safetensors" || { echo "same noise, differ
 set +e; "$bin" sample --checkpoint "$good" --noise "$work/z.safetensors" --count 3 --out "$work/d.png" 2>/dev/null; rc=$?; set -e
 [ "$rc" -eq 1 ] || { echo "--count disagreeing with the noise file: rc $rc"; exit 1; }
 "$bin" inspect "$good" | grep -q "integrity:     ok" || { echo "inspect did not report integrity ok"; exit 1; }
+
+# eval scores a checkpoint; --recompute-statistics replaces only the eval-mode statistics.
+"$bin" eval --checkpoint "$good" --samples 32 --json >"$work/eval.json"
+"$bin" eval --checkpoint "$good" --samples 32 --json --recompute-statistics >"$work/eval-recomputed.json"
+python3 - "$work/eval.json" "$work/eval-recomputed.json" <<'PY'
+import json, sys
+kept, recomputed = (json.load(open(path)) for path in sys.argv[1:])
+assert kept["statistics"] == "checkpoint" and recomputed["statistics"] == "recomputed", (kept, recomputed)
+assert kept["train"] == recomputed["train"], "the batch-statistics score uses the same noise either way"
+assert kept["eval"]["rmse"] != recomputed["eval"]["rmse"], (kept["eval"], recomputed["eval"])
+PY

@@ -25,7 +25,8 @@ cmp -s "$work/a.txt" "$work/b.txt" || { echo "same seed, different losses"; exit
 for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--bogus" "--epochs 0" "--recipe foo" \
             "--ema 1" "--instance-noise=-0.1" "--instance-noise-steps 10" "--instance-noise 0.1 --instance-noise-steps=-1" "--real-label 2" \
             "--bce-from foo" "--lr-decay-steps=-1" "--lr-floor 0" "--lr-floor 1.5" "--lr-decay-start=-2" "--lr-decay-start 5 --lr-decay-steps 0" \
-            "--lookahead=-1" "--lookahead-alpha 0.5" "--lookahead 5 --lookahead-alpha 1.5" "--lookahead 5 --lookahead-alpha 0"; do
+            "--lookahead=-1" "--lookahead-alpha 0.5" "--lookahead 5 --lookahead-alpha 1.5" "--lookahead 5 --lookahead-alpha 0" \
+            "--ema-statistics foo" "--ema 0 --ema-statistics recomputed" "--recipe seed --ema-statistics recomputed"; do
   set +e
   "$bin" train --headless $args >"$work/out" 2>"$work/err"
   rc=$?

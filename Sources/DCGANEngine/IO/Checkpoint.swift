@@ -15,6 +15,7 @@ public enum Checkpoint {
 
     public static func serialize(_ trainer: DCGANTrainer) throws -> Data {
         var writer = SafeTensorsWriter()
+        try trainer.generatorAverage?.settleStatistics()
         trainer.generator.write(to: &writer, prefix: "generator.")
         trainer.discriminator.write(to: &writer, prefix: "discriminator.")
         trainer.generatorAverage?.network.write(to: &writer, prefix: Checkpoint.averagePrefix)

@@ -6,11 +6,21 @@ final class BatchNormStatistics {
     let runningMean: Tensor
     let runningVariance: Tensor
     var batchesTracked: Int64 = 0
+    /// The weight of a batch in the running statistics; nil: a plain average of all batches since
+    /// the last reset (PyTorch's `momentum=None`, factor 1 / num_batches_tracked).
+    var momentum: Float? = BatchNorm2d.momentum
 
     init(_ context: DNNLContext, channels: Int) throws {
         runningMean = try Tensor(context, dims: [channels])
         runningVariance = try Tensor(context, dims: [channels])
         runningVariance.fill(1)
+    }
+
+    /// PyTorch's `reset_running_stats`: mean 0, variance 1, no batches.
+    func reset() {
+        runningMean.fill(0)
+        runningVariance.fill(1)
+        batchesTracked = 0
     }
 }
 
@@ -117,14 +127,14 @@ final class BatchNorm2d: Layer {
 
     /// running = (1 − m)·running + m·batch, with the variance made unbiased (n / (n − 1)).
     private func updateRunningStatistics() {
-        let m = BatchNorm2d.momentum
+        statistics.batchesTracked += 1
+        let m = statistics.momentum ?? 1 / Float(statistics.batchesTracked)
         let unbias = Float(reductionSize) / Float(max(reductionSize - 1, 1))
         let mean = statistics.runningMean.pointer, variance = statistics.runningVariance.pointer
         for c in 0..<batchMean.count {
             mean[c] = (1 - m) * mean[c] + m * batchMean.pointer[c]
             variance[c] = (1 - m) * variance[c] + m * batchVariance.pointer[c] * unbias
         }
-        statistics.batchesTracked += 1
     }
 
     func backward(_ dy: Tensor, inputGradient wantInput: Bool, weightGradients: Bool) -> Tensor? {

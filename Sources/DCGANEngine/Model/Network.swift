@@ -144,11 +144,7 @@ public final class Network {
                 random.fillNormal(values, mean: 0, std: 0.02)
             }
         }
-        for stats in statistics.values {
-            stats.runningMean.fill(0)
-            stats.runningVariance.fill(1)
-            stats.batchesTracked = 0
-        }
+        for stats in statistics.values { stats.reset() }
     }
 
     /// Names of the BatchNorm buffers, in state-dict order, with their tensors.
@@ -300,6 +296,31 @@ extension Network {
             }
         }
         return try body()
+    }
+}
+
+extension Network {
+    /// Replaces the BatchNorm running statistics by the plain average of the batch statistics of
+    /// training-mode passes over `inputs` (PyTorch's `torch.optim.swa_utils.update_bn`): statistics
+    /// that belong to the current weights, where the running ones mix in those of earlier weights.
+    public func recomputeRunningStatistics(over inputs: [Tensor]) throws {
+        for stats in statistics.values {
+            stats.reset()
+            stats.momentum = nil
+        }
+        defer { for stats in statistics.values { stats.momentum = BatchNorm2d.momentum } }
+        for x in inputs { _ = try forward(x, training: true) }
+    }
+
+    /// The same over `samples` standard-normal inputs drawn from `random`, in batches of `batch`
+    /// (for a generator: latent noise).
+    public func recomputeRunningStatistics(samples: Int, batch: Int = 256, random: inout RandomGenerator) throws {
+        let inputs = try stride(from: 0, to: samples, by: batch).map { start in
+            let input = try makeInput(batch: min(batch, samples - start))
+            random.fillNormal(input.buffer)
+            return input
+        }
+        try recomputeRunningStatistics(over: inputs)
     }
 }
 

@@ -19,12 +19,13 @@ final class QualityMonitor {
     }
 
     /// Scores the sampling generator in both BatchNorm modes (and the trained G in eval mode when
-    /// a moving average samples), leaving the running statistics untouched.
+    /// a moving average samples), leaving the running statistics untouched (or recomputed for the
+    /// average's current weights, when it recomputes them).
     func measure(_ trainer: DCGANTrainer, seconds: Double) throws -> (report: QualityReport, eval: QualityScore) {
         let start = DispatchTime.now().uptimeNanoseconds
         let sampler = trainer.samplingGenerator
         let trainMode = try sampler.preservingStatistics { try sampler.forward(noise, training: true).toArray() }
-        let evalMode = try sampler.forward(noise, training: false).toArray()
+        let evalMode = try trainer.generate(noise: noise, training: false)
         let train = scorer.score(trainMode, count: samples), eval = scorer.score(evalMode, count: samples)
         let live = trainer.generatorAverage == nil ? nil
             : scorer.score(try trainer.generator.forward(noise, training: false).toArray(), count: samples)

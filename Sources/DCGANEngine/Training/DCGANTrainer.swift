@@ -74,7 +74,10 @@ public final class DCGANTrainer {
         noiseRandom = streams.noise
         generator.initialize(config.weightInit, random: &streams.weights)
         discriminator.initialize(config.weightInit, random: &streams.weights)
-        generatorAverage = try config.generatorAverageDecay.map { try GeneratorAverage(context, model: config.model, decay: $0) }
+        generatorAverage = try config.generatorAverageDecay.map {
+            try GeneratorAverage(context, model: config.model, decay: $0, statistics: config.averageStatistics ?? .averaged,
+                                 seed: config.seed)
+        }
         generatorAverage?.network.copyState(from: generator)
         let (generator, discriminator) = (generator, discriminator)
         slowWeights = config.lookahead.map { SlowWeights(alpha: $0.alpha, generator: generator, discriminator: discriminator) }
@@ -186,9 +189,10 @@ public final class DCGANTrainer {
 
     /// Images for a noise batch (N, L, 1, 1) from the sampling generator: training mode uses batch
     /// statistics (and updates the running ones, as PyTorch's train mode does); eval mode uses the
-    /// running statistics.
+    /// running statistics (recomputed first when the average's are).
     public func generate(noise: Tensor, training: Bool) throws -> [Float] {
-        try samplingGenerator.forward(noise, training: training).toArray()
+        if !training { try generatorAverage?.settleStatistics() }
+        return try samplingGenerator.forward(noise, training: training).toArray()
     }
 
     /// A noise tensor for `batch` samples, filled from `random`.

@@ -54,7 +54,10 @@ extension Recipe {
         if config.realLabel != seed.realLabel { changes.append("real label \(config.realLabel)") }
         if config.weightInit != seed.weightInit { changes.append("init \(config.weightInit.rawValue)") }
         if config.bceFrom == .logits { changes.append("BCE from D's logits") }
-        if let decay = config.generatorAverageDecay { changes.append("moving average of G (decay \(decay)) samples") }
+        if let decay = config.generatorAverageDecay {
+            changes.append("moving average of G (decay \(decay))"
+                           + (config.averageStatistics == .recomputed ? " with recomputed BatchNorm statistics" : "") + " samples")
+        }
         if let noise = config.instanceNoise {
             let steps = config.instanceNoiseSteps ?? 0
             changes.append(steps == 0 ? "instance noise \(noise)" : "instance noise \(noise) fading over \(steps) steps")

@@ -18,6 +18,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// generator that samples, previews and is scored (nil: the seed's, sample the trained G).
     /// Sampling only: training itself never reads it. (Optional so older checkpoints decode.)
     public var generatorAverageDecay: Float?
+    /// Where the moving average's BatchNorm statistics come from (nil: averaged like its weights).
+    public var averageStatistics: AverageStatistics?
     /// Instance noise: Gaussian noise of this standard deviation (in the [-1, 1] pixel units) on
     /// every image D sees, real and fake, fading linearly to 0 at step `instanceNoiseSteps` (0: no
     /// fading, the same noise all run).
@@ -75,6 +77,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         if let decay = generatorAverageDecay, !(decay > 0 && decay < 1) {
             throw ConfigError("--ema must be a decay in (0, 1), got \(decay)")
+        }
+        if averageStatistics == .recomputed, generatorAverageDecay == nil {
+            throw ConfigError("--ema-statistics recomputed needs a moving average of G (--ema)")
         }
         if let noise = instanceNoise, !(noise.isFinite && noise >= 0) {
             throw ConfigError("--instance-noise must be 0 or a positive finite number, got \(noise)")
