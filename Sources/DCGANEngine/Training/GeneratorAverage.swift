@@ -19,7 +19,7 @@ public final class GeneratorAverage {
     /// Where the BatchNorm running statistics come from.
     public let statistics: AverageStatistics
     /// The seed of the noise that recomputes them: the same noise every time, its own stream.
-    private let recomputeSeed: UInt64
+    let recomputeSeed: UInt64
     /// `updates` when the statistics were last recomputed.
     private var recomputedAt: Int?
 
