@@ -16,8 +16,7 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("generator"),
             help: "Which generator samples: average (the moving average of G, when the checkpoint has one) or trained.")
     var generatorChoice: GeneratorChoice = .average
-    @Flag(help: "Recompute the generator's BatchNorm running statistics from its own outputs (512 samples of other noise) before the eval-mode score, instead of the checkpoint's.")
-    var recomputeStatistics = false
+    @OptionGroup var statistics: StatisticsOptions
     @Flag(help: "One JSON object instead of text.")
     var json = false
 
@@ -34,9 +33,7 @@ struct Eval: ParsableCommand {
         let noise = try generator.makeInput(batch: samples)
         var random = RandomGenerator(seed: seed)
         random.fillNormal(noise.buffer)
-        if recomputeStatistics {
-            try generator.recomputeRunningStatistics(samples: GeneratorAverage.recomputeSamples, random: &random)
-        }
+        try statistics.apply(to: generator, seed: seed)
         let scorer = QualityScorer()
         let evalMode = scorer.score(try generator.forward(noise, training: false).toArray(), count: samples)
         let trainMode = scorer.score(try generator.forward(noise, training: true).toArray(), count: samples)
@@ -45,13 +42,13 @@ struct Eval: ParsableCommand {
                 String(format: "{\"precision\":%.4f,\"modes\":%d,\"tv\":%.4f,\"rmse\":%.4f}", s.precision, s.modesCovered,
                        s.totalVariation, s.meanRMSE)
             }
-            print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(recomputeStatistics ? "recomputed" : "checkpoint")\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))}")
+            print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(statistics.recomputeStatistics ? "recomputed" : "checkpoint")\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))}")
             return
         }
         print("checkpoint: \(checkpoint) (\(average ? "moving average of G" : "trained G"), \(samples) samples, seed \(seed), "
               + "good = RMSE < \(QualityScorer.threshold) to a prototype"
-              + (recomputeStatistics ? "; BatchNorm statistics recomputed from \(GeneratorAverage.recomputeSamples) other samples)" : ")"))
-        for (mode, score) in [(recomputeStatistics ? "eval  (recomputed stats) " : "eval  (running statistics)", evalMode), ("train (batch statistics)  ", trainMode)] {
+              + (statistics.recomputeStatistics ? "; BatchNorm statistics recomputed from \(GeneratorAverage.recomputeSamples) other samples)" : ")"))
+        for (mode, score) in [(statistics.recomputeStatistics ? "eval  (recomputed stats) " : "eval  (running statistics)", evalMode), ("train (batch statistics)  ", trainMode)] {
             print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f", mode, score.precision, score.modesCovered, score.totalVariation))
         }
     }

@@ -24,8 +24,12 @@ struct Sample: ParsableCommand {
     var generatorChoice: GeneratorChoice = .average
     @Flag(help: "BatchNorm with the batch's statistics (as in training) instead of the running ones (eval mode, the default).")
     var batchStats = false
+    @OptionGroup var statistics: StatisticsOptions
 
     func validate() throws {
+        if batchStats, statistics.recomputeStatistics {
+            throw ValidationError("--recompute-statistics is for eval mode; --batch-stats uses the batch's own")
+        }
         if let count, count <= 0 { throw ValidationError("--count must be a positive integer, got \(count)") }
         if gridColumns <= 0 { throw ValidationError("--grid-columns must be a positive integer, got \(gridColumns)") }
     }
@@ -38,6 +42,7 @@ struct Sample: ParsableCommand {
         do { try file.loadGenerator(generator, average: generatorChoice == .average) } catch { throw CommandFailure("\(error)") }
 
         let latent = try readNoise(latentSize: file.model.latentSize, generator: generator)
+        try statistics.apply(to: generator, seed: seed)
         let images = try generator.forward(latent, training: batchStats)
         let batch = images.dims[0]
         try write(images.toArray(), batch: batch)

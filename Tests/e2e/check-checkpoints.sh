@@ -113,3 +113,7 @@ assert kept["statistics"] == "checkpoint" and recomputed["statistics"] == "recom
 assert kept["train"] == recomputed["train"], "the batch-statistics score uses the same noise either way"
 assert kept["eval"]["rmse"] != recomputed["eval"]["rmse"], (kept["eval"], recomputed["eval"])
 PY
+"$bin" sample --checkpoint "$good" --noise "$work/z.safetensors" --recompute-statistics --out "$work/r.safetensors" >/dev/null
+! cmp -s "$work/a.safetensors" "$work/r.safetensors" || { echo "sample --recompute-statistics: the checkpoint's statistics were used"; exit 1; }
+set +e; "$bin" sample --checkpoint "$good" --recompute-statistics --batch-stats --out "$work/e.png" 2>"$work/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && [ ! -e "$work/e.png" ] || { echo "sample --recompute-statistics --batch-stats: rc $rc"; cat "$work/err"; exit 1; }
