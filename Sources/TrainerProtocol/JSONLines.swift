@@ -26,7 +26,8 @@ extension QualityReport {
         }
         return "{\"quality\":{\"epoch\":\(epoch),\"iteration\":\(iteration),\"seconds\":\(json(seconds)),"
             + "\"samples\":\(samples),\"train\":\(metrics(train)),\"eval\":\(metrics(eval)),"
-            + (live.map { "\"live\":\(metrics($0))," } ?? "") + "\"cost_seconds\":\(json(costSeconds))}}"
+            + (live.map { "\"live\":\(metrics($0))," } ?? "") + "\"arithmetic\":\"\(arithmetic)\","
+            + "\"cost_seconds\":\(json(costSeconds))}}"
     }
 }
 

@@ -36,11 +36,13 @@ public struct QualityReport: Sendable, Equatable {
     /// When a moving average of G samples (and is what `train` and `eval` score): the trained G
     /// itself, eval mode, for comparison.
     public var live: QualityMetrics?
+    /// The arithmetic of the scoring passes ("f32" or "bf16").
+    public var arithmetic: String
     /// Wall time this measurement took (both modes, scoring included).
     public var costSeconds: Double
 
     public init(iteration: Int, epoch: Int, seconds: Double, samples: Int, train: QualityMetrics, eval: QualityMetrics,
-                live: QualityMetrics? = nil, costSeconds: Double = 0) {
+                live: QualityMetrics? = nil, arithmetic: String = "f32", costSeconds: Double = 0) {
         self.iteration = iteration
         self.epoch = epoch
         self.seconds = seconds
@@ -48,6 +50,7 @@ public struct QualityReport: Sendable, Equatable {
         self.train = train
         self.eval = eval
         self.live = live
+        self.arithmetic = arithmetic
         self.costSeconds = costSeconds
     }
 }

@@ -40,6 +40,8 @@ struct Bench: AsyncParsableCommand {
     var timeToQuality = false
     @Option(help: "With --time-to-quality: steps between quality measurements.")
     var qualityEvery = 100
+    @Option(help: "With --time-to-quality: arithmetic of the scoring passes, as train's --quality-arithmetic.")
+    var qualityArithmetic: QualityArithmetic = .auto
     @Option(parsing: .upToNextOption, help: "With --time-to-quality: the seeds to run, one after another (default: --seed's).")
     var seeds: [UInt64] = []
     @Option(parsing: .upToNextOption,
@@ -141,10 +143,11 @@ struct Bench: AsyncParsableCommand {
         options.threads = recipe.threads
         options.steps = steps ?? 1500
         options.every = qualityEvery
+        options.arithmetic = qualityArithmetic
         let base = recipe.makeConfig()
         let seeds = self.seeds.isEmpty ? [base.seed] : self.seeds
         print("time to quality: recipe \(Recipe.describe(base)); \(options.steps) steps per seed, scored every \(options.every) steps "
-              + "(\(options.samples) fixed samples; target: eval-mode precision >= 0.9 with 16/16 modes; seconds = training only)")
+              + "(\(options.samples) fixed samples in \(options.arithmetic.resolved().rawValue); target: eval-mode precision >= 0.9 with 16/16 modes; seconds = training only)")
         var runs: [TimeToQualityRun] = []
         for seed in seeds {
             options.config = base

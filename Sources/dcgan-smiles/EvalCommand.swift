@@ -17,6 +17,8 @@ struct Eval: ParsableCommand {
             help: "Which generator samples: average (the moving average of G, when the checkpoint has one) or trained.")
     var generatorChoice: GeneratorChoice = .average
     @OptionGroup var statistics: StatisticsOptions
+    @Option(help: "Arithmetic of the generator's passes: f32 (exact), bf16 (as training's measurements on a CPU with bf16) or auto (bf16 where the CPU has it natively).")
+    var arithmetic: QualityArithmetic = .f32
     @Flag(help: "One JSON object instead of text.")
     var json = false
 
@@ -34,18 +36,18 @@ struct Eval: ParsableCommand {
         var random = RandomGenerator(seed: seed)
         random.fillNormal(noise.buffer)
         try statistics.apply(to: generator, seed: seed)
-        let scorer = QualityScorer()
-        let evalMode = scorer.score(try generator.forward(noise, training: false).toArray(), count: samples)
-        let trainMode = scorer.score(try generator.forward(noise, training: true).toArray(), count: samples)
+        let scorer = QualityScorer(), precision = arithmetic.resolved()
+        let evalMode = scorer.score(try generator.forward(noise, training: false, precision: precision).toArray(), count: samples)
+        let trainMode = scorer.score(try generator.forward(noise, training: true, precision: precision).toArray(), count: samples)
         if json {
             func object(_ s: QualityScore) -> String {
                 String(format: "{\"precision\":%.4f,\"modes\":%d,\"tv\":%.4f,\"rmse\":%.4f}", s.precision, s.modesCovered,
                        s.totalVariation, s.meanRMSE)
             }
-            print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(statistics.recomputeStatistics ? "recomputed" : "checkpoint")\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))}")
+            print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(statistics.recomputeStatistics ? "recomputed" : "checkpoint")\",\"arithmetic\":\"\(precision.rawValue)\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))}")
             return
         }
-        print("checkpoint: \(checkpoint) (\(average ? "moving average of G" : "trained G"), \(samples) samples, seed \(seed), "
+        print("checkpoint: \(checkpoint) (\(average ? "moving average of G" : "trained G"), \(samples) samples, seed \(seed), \(precision.rawValue), "
               + "good = RMSE < \(QualityScorer.threshold) to a prototype"
               + (statistics.recomputeStatistics ? "; BatchNorm statistics recomputed from \(GeneratorAverage.recomputeSamples) other samples)" : ")"))
         for (mode, score) in [(statistics.recomputeStatistics ? "eval  (recomputed stats) " : "eval  (running statistics)", evalMode), ("train (batch statistics)  ", trainMode)] {

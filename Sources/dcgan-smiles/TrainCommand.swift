@@ -7,6 +7,7 @@ extension WeightInit: ExpressibleByArgument {}
 extension BCEInput: ExpressibleByArgument {}
 extension AverageStatistics: ExpressibleByArgument {}
 extension BestCheckpointRule: ExpressibleByArgument {}
+extension QualityArithmetic: ExpressibleByArgument {}
 
 /// The recipe's knobs, shared by every command that trains. Optional so that a resumed run can
 /// tell a flag given from a default: the checkpoint's configuration wins unless told otherwise.
@@ -62,6 +63,10 @@ struct RecipeOptions: ParsableArguments {
     var lookahead: Int?
     @Option(help: "Lookahead's step towards the trained weights, in (0, 1] (default: the recipe's, else 0.5).")
     var lookaheadAlpha: Float?
+    @Option(help: "Top-k training: G's step learns from the fakes D rates most real, a share of the batch falling by --top-k-decay an epoch to this floor, in (0, 1] (default: the recipe's; 0: none).")
+    var topK: Float?
+    @Option(help: "Top-k's factor on the kept share per epoch, in (0, 1] (default: the recipe's, else 0.99).")
+    var topKDecay: Float?
     @Option(help: "oneDNN (OpenMP) threads (default: all cores).")
     var threads: Int?
 
@@ -76,6 +81,9 @@ struct RecipeOptions: ParsableArguments {
         }
         if lookaheadAlpha != nil, makeConfig().lookahead == nil {
             throw ValidationError("--lookahead-alpha needs --lookahead (the recipe has none)")
+        }
+        if topKDecay != nil, makeConfig().topK == nil {
+            throw ValidationError("--top-k-decay needs --top-k (the recipe has none)")
         }
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
@@ -107,6 +115,11 @@ struct RecipeOptions: ParsableArguments {
         } else if let interval = lookahead ?? config.lookahead?.interval, lookahead != nil || lookaheadAlpha != nil {
             config.lookahead = Lookahead(interval: interval, alpha: lookaheadAlpha ?? config.lookahead?.alpha ?? 0.5)
         }
+        if topK == 0 {
+            config.topK = nil
+        } else if let floor = topK ?? config.topK?.floor, topK != nil || topKDecay != nil {
+            config.topK = TopK(floor: floor, decay: topKDecay ?? config.topK?.decay ?? 0.99)
+        }
         config.model = ModelConfig(latentSize: latentSize ?? config.model.latentSize,
                                    featureMaps: featureMaps ?? config.model.featureMaps)
         return config
@@ -119,7 +132,7 @@ struct RecipeOptions: ParsableArguments {
          ("--lr", lr != nil || lrG != nil || lrD != nil), ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil || emaStatistics != nil),
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
          ("--lr-decay", lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil),
-         ("--lookahead", lookahead != nil || lookaheadAlpha != nil)].filter(\.1).map(\.0)
+         ("--lookahead", lookahead != nil || lookaheadAlpha != nil), ("--top-k", topK != nil || topKDecay != nil)].filter(\.1).map(\.0)
     }
 }
 
@@ -144,6 +157,10 @@ struct Train: AsyncParsableCommand {
     var qualityEvery: Int?
     @Option(help: "Fixed-noise samples per quality measurement.")
     var qualitySamples = 256
+    @Option(help: "Arithmetic of the quality measurement's passes: auto (bf16 where the CPU has it natively, else f32), f32 or bf16.")
+    var qualityArithmetic: QualityArithmetic = .auto
+    @Flag(help: "Also score the trained G (eval mode) when a moving average samples: \"live\" in the quality lines, one more pass a measurement.")
+    var qualityLive = false
     @Option(help: "best.safetensors by: quality (precision, modes, TV) or g-loss (the seed's rule).")
     var bestBy: BestCheckpointRule = .quality
     @Option(help: "Stop when the quality score has not improved for this many epochs.")
@@ -172,6 +189,8 @@ struct Train: AsyncParsableCommand {
         options.waitForStopAfterFinishing = !headless
         options.qualityEvery = qualityEvery
         options.qualitySamples = qualitySamples
+        options.qualityArithmetic = qualityArithmetic
+        options.qualityScoresLive = qualityLive
         options.bestBy = bestBy
         options.earlyStopPatience = earlyStop
         let source: TrainerSource

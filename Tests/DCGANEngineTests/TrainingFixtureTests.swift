@@ -4,10 +4,13 @@ import XCTest
 /// Full training steps (D step + G step) against PyTorch from identical weights, batches and
 /// noise (train5.safetensors, latent 8, width 8, batch 4).
 final class TrainingFixtureTests: XCTestCase {
-    private func makeTrainer(_ fixtures: SafeTensors, bceFrom: BCEInput? = nil, lookahead: Lookahead? = nil) throws -> DCGANTrainer {
+    private func makeTrainer(_ fixtures: SafeTensors, bceFrom: BCEInput? = nil, lookahead: Lookahead? = nil,
+                             topK: TopK? = nil) throws -> DCGANTrainer {
         var config = TrainingConfig()
         config.bceFrom = bceFrom
         config.lookahead = lookahead
+        config.topK = topK
+        if topK != nil { config.datasetSize = 4 } // one step an epoch, so k shrinks every step
         config.model = ModelConfig(latentSize: 8, featureMaps: 8)
         config.batchSize = 4
         let trainer = try DCGANTrainer(config: config)
@@ -107,6 +110,19 @@ final class TrainingFixtureTests: XCTestCase {
             try assertLosses(try runStep(step, trainer, fixtures), lookahead, step: step, "lookahead")
             // Two Adam steps in: parameters within a quarter of one update (lr 2e-4) of PyTorch's.
             if step == 2 { try assertState(trainer, lookahead, prefix: "train.synced", parameterTolerance: 5e-5, bufferTolerance: 1e-5) }
+        }
+    }
+
+    /// Top-k training (top_k.safetensors: train5's weights and inputs, G's loss over the top 4, 3,
+    /// then 2 of its 4 fakes, as TopK(floor 0.5, decay 0.75) keeps with one step an epoch): the
+    /// state after step 2, the first to drop a fake, and the losses of all three steps.
+    func testStepsWithTopKMatchPyTorch() throws {
+        let fixtures = try Fixtures.load("train5.safetensors"), topK = try Fixtures.load("top_k.safetensors")
+        let trainer = try makeTrainer(fixtures, topK: TopK(floor: 0.5, decay: 0.75))
+        XCTAssertEqual((0..<3).map { trainer.config.topK!.count(batch: 4, completedEpochs: $0) }, [4, 3, 2])
+        for step in 1...3 {
+            try assertLosses(try runStep(step, trainer, fixtures), topK, step: step, "top-k")
+            if step == 2 { try assertState(trainer, topK, prefix: "train.after2", parameterTolerance: 5e-5, bufferTolerance: 1e-5) }
         }
     }
 

@@ -155,8 +155,9 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertEqual(recorder.steps.count, 6, "training went on")
     }
 
-    private func tinySession(iterations: Int, configure: (inout SessionOptions) -> Void) throws -> TrainingSession {
+    private func tinySession(iterations: Int, average: Float? = nil, configure: (inout SessionOptions) -> Void) throws -> TrainingSession {
         var config = TrainingConfig()
+        config.generatorAverageDecay = average
         config.model = ModelConfig(latentSize: 8, featureMaps: 4)
         config.batchSize = 8
         config.datasetSize = 16 // 2 steps per epoch
@@ -190,6 +191,24 @@ final class TrainingSessionTests: XCTestCase {
         _ = waitFor(epochRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
         XCTAssertEqual(qualityReports(epochRecorder).map(\.iteration), [2, 4, 6])
         XCTAssertEqual(qualityReports(epochRecorder).map(\.epoch), [1, 2, 3])
+    }
+
+    /// With a moving average sampling, the trained G is scored too only when asked (a third pass);
+    /// every report says in which arithmetic it was measured (f32 here, as asked).
+    func testTheTrainedGeneratorIsScoredOnlyWhenAsked() throws {
+        for live in [false, true] {
+            let session = try tinySession(iterations: 2, average: 0.9) {
+                $0.qualityScoresLive = live
+                $0.qualityArithmetic = .f32
+            }
+            let recorder = Recorder(session.events)
+            session.start()
+            _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+            let reports = qualityReports(recorder)
+            XCTAssertEqual(reports.map(\.iteration), [2])
+            XCTAssertEqual(reports.map { $0.live != nil }, [live])
+            XCTAssertEqual(reports.map(\.arithmetic), ["f32"])
+        }
     }
 
     /// An untrained tiny generator never improves on its first score: patience 1 epoch stops the

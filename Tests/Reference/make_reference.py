@@ -17,6 +17,8 @@ Writes safetensors files under Tests/Fixtures/:
   recomputed_statistics.safetensors  the generator's BatchNorm running
                       statistics recomputed by torch.optim.swa_utils.update_bn
                       over three noise batches (4, 4, 2), then an eval pass
+  top_k.safetensors   three of train5's steps with top-k training: G's loss
+                      over the k = 4, 3, 2 fakes D rates most real
 
 Everything runs on the CPU in float32, single-threaded, with
 torch.manual_seed(0) at the start of each section, so the output depends only
@@ -25,7 +27,7 @@ on the PyTorch version (recorded in each file's metadata).
 Regenerate from the repository root with
 
     python3 Tests/Reference/make_reference.py [layers models train5 logits interop lookahead
-     recomputed_statistics]
+     recomputed_statistics top_k]
 
 (no argument: every file).
 
@@ -325,9 +327,10 @@ def make_models():
 # File 3: five training steps
 
 
-def train_step(model, opt_g, opt_d, real, z_d, z_g, logits=False):
+def train_step(model, opt_g, opt_d, real, z_d, z_g, logits=False, k=None):
     """One step of the seed recipe; returns (d_loss, g_loss, d_x, d_g_z). With `logits`, D returns
-    logits (no final Sigmoid) and the loss is BCEWithLogitsLoss; D(x) is still a probability."""
+    logits (no final Sigmoid) and the loss is BCEWithLogitsLoss; D(x) is still a probability. With
+    `k`, G's loss is over the k fakes D rates most real (top-k training)."""
     G, D = model.generator, model.discriminator
     bce = nn.BCEWithLogitsLoss() if logits else nn.BCELoss()
     probability = torch.sigmoid if logits else (lambda out: out)
@@ -344,7 +347,9 @@ def train_step(model, opt_g, opt_d, real, z_d, z_g, logits=False):
 
     opt_g.zero_grad()
     out = D(G(z_g))
-    g_loss = bce(out, torch.ones(BATCH))
+    if k is not None:
+        out = torch.topk(out, k).values
+    g_loss = bce(out, torch.ones(len(out)))
     g_loss.backward()
     opt_g.step()
 
@@ -359,10 +364,11 @@ def adam_state(prefix, net, optimizer):
     return tensors
 
 
-def make_train5(steps=TRAIN_STEPS, logits=False, lookahead=None):
+def make_train5(steps=TRAIN_STEPS, logits=False, lookahead=None, top_k=None):
     """The training steps' fixture tensors. With `lookahead` (k, alpha), every k steps both nets'
     parameters move to slow + alpha * (fast - slow) and restart from there (state "synced" after
-    the first synchronisation)."""
+    the first synchronisation). With `top_k` (k of each step), G learns from the top k fakes
+    (state "after2" after step 2)."""
     torch.manual_seed(0)
     model = DCGAN()
     if logits:
@@ -375,7 +381,10 @@ def make_train5(steps=TRAIN_STEPS, logits=False, lookahead=None):
 
     for step in range(1, steps + 1):
         real, z_d, z_g = random_images(), random_latents(), random_latents()
-        d_loss, g_loss, d_x, d_g_z = train_step(model, opt_g, opt_d, real, z_d, z_g, logits)
+        d_loss, g_loss, d_x, d_g_z = train_step(model, opt_g, opt_d, real, z_d, z_g, logits,
+                                                k=top_k[step - 1] if top_k else None)
+        if top_k and step == 2:
+            tensors.update(state("after2", model))
         if lookahead and step % lookahead[0] == 0:
             with torch.no_grad():
                 for s, p in zip(slow, model.parameters()):
@@ -398,7 +407,7 @@ def make_train5(steps=TRAIN_STEPS, logits=False, lookahead=None):
     tensors.update(state("final", model))
     tensors.update(adam_state("final.optimizer.generator", model.generator, opt_g))
     tensors.update(adam_state("final.optimizer.discriminator", model.discriminator, opt_d))
-    if logits or lookahead:
+    if logits or lookahead or top_k:
         return tensors
 
     write_safetensors(FIXTURES / "train5.safetensors", tensors, {
@@ -545,8 +554,29 @@ def make_recomputed_statistics():
     })
 
 
+# --------------------------------------------------------------------------
+# File 8: top-k training
+
+
+def make_top_k():
+    # train5's initial weights and inputs again, G's loss over the top 4, 3 and 2 of its 4 fakes
+    # (what TopK(floor: 0.5, decay: 0.75) gives with one step per epoch); kept: the state after
+    # step 2 (the first with k < 4) and the losses of all three steps.
+    steps = {name: tensor for name, tensor in make_train5(steps=3, top_k=[4, 3, 2]).items()
+             if name.startswith("after2.")
+             or (name.startswith("step") and name.split(".")[1] in ("d_loss", "g_loss", "d_x", "d_g_z"))}
+    write_safetensors(FIXTURES / "top_k.safetensors", prefixed("train", steps.items()), {
+        "config": MODEL_CONFIG,
+        "init": "train5.safetensors' init.* and step inputs (same seed, same draws)",
+        "optimizer": f"{ADAM_CONFIG} for both nets",
+        "loss": f"BCELoss(reduction=mean), real label {REAL_LABEL}; G's loss over torch.topk(D(G(z_g)), k), k = 4, 3, 2",
+        "steps": "3, under train.*; train.after2.*: after step 2",
+    })
+
+
 SECTIONS = {"layers": make_layers, "models": make_models, "train5": make_train5, "logits": make_logits,
-            "interop": make_interop, "lookahead": make_lookahead, "recomputed_statistics": make_recomputed_statistics}
+            "interop": make_interop, "lookahead": make_lookahead, "recomputed_statistics": make_recomputed_statistics,
+            "top_k": make_top_k}
 
 
 def main():

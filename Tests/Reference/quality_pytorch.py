@@ -27,7 +27,10 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
                     images, G/2 * mean |grad_x D(x)|^2 (on logits with --logits), added to D's loss;
   --lookahead K --lookahead-alpha A
                     lookahead for both nets: every K steps their parameters move to
-                    slow + A * (fast - slow), and that point becomes the new slow one.
+                    slow + A * (fast - slow), and that point becomes the new slow one;
+  --top-k NU --top-k-decay GAMMA
+                    top-k training: G's loss is the mean over the k fakes D rates most real,
+                    k = max(GAMMA^epochs, NU) of the batch (rounded half up).
 
     python3 Tests/Reference/quality_pytorch.py [--steps 1500] [--every 100] [--seed 0] [--threads 2]
 """
@@ -70,6 +73,8 @@ def main():
     parser.add_argument("--r1", type=float, default=0.0)
     parser.add_argument("--lookahead", type=int, default=0)
     parser.add_argument("--lookahead-alpha", type=float, default=0.5)
+    parser.add_argument("--top-k", type=float, default=0.0)
+    parser.add_argument("--top-k-decay", type=float, default=0.99)
     args = parser.parse_args()
     if args.ema_statistics == "recomputed" and not args.ema:
         parser.error("--ema-statistics recomputed needs --ema")
@@ -121,7 +126,11 @@ def main():
             d_loss.backward()
             opt_d.step()
             opt_g.zero_grad()
-            g_loss = loss(D(noisy(G(torch.randn(n, 100, 1, 1)), step)), torch.ones(n))
+            fake_out = D(noisy(G(torch.randn(n, 100, 1, 1)), step))
+            if args.top_k > 0:  # top-k: the k fakes D rates most real
+                share = max(args.top_k_decay ** (step // math.ceil(len(data) / 64)), args.top_k)
+                fake_out = torch.topk(fake_out, min(n, max(1, math.floor(share * n + 0.5)))).values
+            g_loss = loss(fake_out, torch.ones(len(fake_out)))
             g_loss.backward()
             opt_g.step()
             if slow is not None and (step + 1) % args.lookahead == 0:

@@ -21,6 +21,8 @@ set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --lookah
 [ "$rc" -eq 2 ] && grep -q "lookahead.*cannot change when resuming" "$work/err" || { echo "resume with --lookahead: rc $rc"; cat "$work/err"; exit 1; }
 set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --ema-statistics recomputed 2>"$work/err" >/dev/null; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q "ema.*cannot change when resuming" "$work/err" || { echo "resume with --ema-statistics: rc $rc"; cat "$work/err"; exit 1; }
+set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --top-k 0.5 2>"$work/err" >/dev/null; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "top-k.*cannot change when resuming" "$work/err" || { echo "resume with --top-k: rc $rc"; cat "$work/err"; exit 1; }
 
 # 2. A writer killed at random moments leaves either the old or the new checkpoint, never a broken one.
 for i in $(seq 1 20); do
@@ -106,9 +108,13 @@ set +e; "$bin" sample --checkpoint "$good" --noise "$work/z.safetensors" --count
 # eval scores a checkpoint; --recompute-statistics replaces only the eval-mode statistics.
 "$bin" eval --checkpoint "$good" --samples 32 --json >"$work/eval.json"
 "$bin" eval --checkpoint "$good" --samples 32 --json --recompute-statistics >"$work/eval-recomputed.json"
-python3 - "$work/eval.json" "$work/eval-recomputed.json" <<'PY'
+"$bin" eval --checkpoint "$good" --samples 32 --json --arithmetic bf16 >"$work/eval-bf16.json"
+python3 - "$work/eval.json" "$work/eval-recomputed.json" "$work/eval-bf16.json" <<'PY'
 import json, sys
-kept, recomputed = (json.load(open(path)) for path in sys.argv[1:])
+kept, recomputed, bf16 = (json.load(open(path)) for path in sys.argv[1:])
+assert kept["arithmetic"] == "f32" and bf16["arithmetic"] == "bf16", (kept, bf16)
+for mode in ("eval", "train"):
+    assert abs(kept[mode]["rmse"] - bf16[mode]["rmse"]) < 0.005, (mode, kept[mode], bf16[mode])
 assert kept["statistics"] == "checkpoint" and recomputed["statistics"] == "recomputed", (kept, recomputed)
 assert kept["train"] == recomputed["train"], "the batch-statistics score uses the same noise either way"
 assert kept["eval"]["rmse"] != recomputed["eval"]["rmse"], (kept["eval"], recomputed["eval"])

@@ -26,7 +26,8 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
             "--ema 1" "--instance-noise=-0.1" "--instance-noise-steps 10" "--instance-noise 0.1 --instance-noise-steps=-1" "--real-label 2" \
             "--bce-from foo" "--lr-decay-steps=-1" "--lr-floor 0" "--lr-floor 1.5" "--lr-decay-start=-2" "--lr-decay-start 5 --lr-decay-steps 0" \
             "--lookahead=-1" "--lookahead-alpha 0.5" "--lookahead 5 --lookahead-alpha 1.5" "--lookahead 5 --lookahead-alpha 0" \
-            "--ema-statistics foo" "--ema 0 --ema-statistics recomputed" "--recipe seed --ema-statistics recomputed"; do
+            "--ema-statistics foo" "--ema 0 --ema-statistics recomputed" "--recipe seed --ema-statistics recomputed" \
+            "--top-k 1.5" "--top-k=-0.5" "--top-k-decay 0.9" "--top-k 0.5 --top-k-decay 0" "--quality-arithmetic foo"; do
   set +e
   "$bin" train --headless $args >"$work/out" 2>"$work/err"
   rc=$?
@@ -43,6 +44,17 @@ python3 - "$work/decay.jsonl" <<'PY'
 import json, sys
 rates = [json.loads(l)["lr_g"] for l in open(sys.argv[1]) if l.startswith('{"epoch"')]
 assert len(rates) == 4 and all(abs(a - b) < 1e-9 for a, b in zip(rates, [4e-4, 4e-4, 3e-4, 2e-4])), rates
+PY
+
+# Quality lines: the arithmetic they were measured in; the trained G beside the average only when asked.
+"$bin" train --headless --iterations 2 --feature-maps 4 --latent-size 8 --threads 1 --quality-every 2 --run-dir "$work/q" >"$work/q.jsonl"
+"$bin" train --headless --iterations 2 --feature-maps 4 --latent-size 8 --threads 1 --quality-every 2 --quality-live \
+  --quality-arithmetic f32 --top-k 0.5 --run-dir "$work/ql" >"$work/ql.jsonl"
+python3 - "$work/q.jsonl" "$work/ql.jsonl" <<'PY'
+import json, sys
+(plain,), (live,) = ([json.loads(l)["quality"] for l in open(path) if l.startswith('{"quality"')] for path in sys.argv[1:])
+assert "live" not in plain and plain["arithmetic"] in ("f32", "bf16"), plain
+assert "live" in live and live["arithmetic"] == "f32", live
 PY
 
 # bench --time-to-quality: a line per measurement and seed, then the table (tiny networks: never clean).

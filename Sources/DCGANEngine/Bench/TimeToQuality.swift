@@ -8,6 +8,8 @@ public struct TimeToQualityOptions: Sendable {
     public var steps = 1500
     public var every = 100
     public var samples = 256
+    /// The arithmetic of the scoring passes.
+    public var arithmetic = QualityArithmetic.auto
     /// oneDNN (OpenMP) threads; nil: the runtime's default (all cores).
     public var threads: Int?
     /// Keep training to `steps` after reaching the target (to see whether it stays), or stop there.
@@ -36,7 +38,8 @@ public enum TimeToQuality {
         config.iterations = options.steps
         config.epochs = max(config.epochs, options.steps / config.iterationsPerEpoch + 1)
         let trainer = try DCGANTrainer(config: config)
-        let monitor = try QualityMonitor(trainer: trainer, samples: options.samples, seed: config.seed)
+        let monitor = try QualityMonitor(trainer: trainer, samples: options.samples, seed: config.seed,
+                                         precision: options.arithmetic.resolved())
         var run = TimeToQualityRun(seed: config.seed, reports: [], reached: nil, lapses: 0)
         var seconds = 0.0
         while !trainer.isFinished {

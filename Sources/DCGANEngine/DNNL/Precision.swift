@@ -46,3 +46,12 @@ extension DCGANTrainer {
         }
     }
 }
+
+extension Precision {
+    /// Whether the CPU computes bfloat16 natively (AVX-512 BF16 or AMX, as oneDNN sees it); without,
+    /// oneDNN emulates it, slower than float32.
+    public static var bf16IsNative: Bool {
+        let bf16 = dnnl_cpu_isa_avx512_core_bf16.rawValue
+        return dnnl_get_effective_cpu_isa().rawValue & bf16 == bf16
+    }
+}

@@ -35,7 +35,7 @@ public final class Network {
         }
     }
 
-    private struct GraphKey: Hashable { let batch: Int; let training: Bool }
+    private struct GraphKey: Hashable { let batch: Int; let training: Bool; let precision: Precision }
 
     init(_ context: DNNLContext, name: String, specs: [LayerSpec], inputShape: [Int], gradientSlots: Int,
          plainResult: Bool = false) throws {
@@ -80,11 +80,12 @@ public final class Network {
                     plainResult: true)
     }
 
-    /// The compiled graph for a batch size and mode (built once, then reused).
-    func graph(batch: Int, training: Bool) throws -> NetworkGraph {
-        let key = GraphKey(batch: batch, training: training)
+    /// The compiled graph for a batch size and mode (built once, then reused), in the options'
+    /// precision unless `precision` says otherwise.
+    func graph(batch: Int, training: Bool, precision: Precision? = nil) throws -> NetworkGraph {
+        let key = GraphKey(batch: batch, training: training, precision: precision ?? options.precision)
         if let graph = graphs[key] { return graph }
-        let graph = try NetworkGraph(context, network: self, batch: batch, training: training)
+        let graph = try NetworkGraph(context, network: self, batch: batch, training: training, precision: key.precision)
         graphs[key] = graph
         return graph
     }
@@ -96,16 +97,18 @@ public final class Network {
 
     /// x: (N, C, H, W) → output; training mode uses batch statistics and updates the running ones.
     /// The output may be in a blocked or bfloat16 layout (the generator's): read it with `toArray()`.
-    public func forward(_ x: Tensor, training: Bool) throws -> Tensor {
-        try forward(x, training: training, weightsChanged: true)
+    /// `precision` computes this pass in another arithmetic than the options' (a graph of its own,
+    /// e.g. bfloat16 passes that only look at the network).
+    public func forward(_ x: Tensor, training: Bool, precision: Precision? = nil) throws -> Tensor {
+        try forward(x, training: training, weightsChanged: true, precision: precision)
     }
 
     /// `weightsChanged: false` promises that the parameters were not written since this network's
     /// last forward pass, so the layers keep their reordered weights (the training step knows).
-    func forward(_ x: Tensor, training: Bool, weightsChanged: Bool) throws -> Tensor {
+    func forward(_ x: Tensor, training: Bool, weightsChanged: Bool, precision: Precision? = nil) throws -> Tensor {
         precondition(Array(x.dims.dropFirst()) == inputShape, "\(name): input \(x.dims), expected (N, \(inputShape))")
         if weightsChanged { weightGeneration.advance() }
-        let graph = try graph(batch: x.dims[0], training: training)
+        let graph = try graph(batch: x.dims[0], training: training, precision: precision)
         lastGraph = graph
         return graph.forward(x)
     }
@@ -173,10 +176,11 @@ final class NetworkGraph {
     let training: Bool
     let layers: [any Layer]
 
-    init(_ context: DNNLContext, network: Network, batch: Int, training: Bool) throws {
+    init(_ context: DNNLContext, network: Network, batch: Int, training: Bool, precision: Precision) throws {
         self.batch = batch
         self.training = training
-        let options = network.options
+        var options = network.options
+        options.precision = precision
         let store = network.parameters
         let specs = network.specs
         let lastConvolution = specs.lastIndex { if case .convolution = $0 { return true } else { return false } }

@@ -5,6 +5,10 @@ import TrainerProtocol
 /// (for `best.safetensors` and early stopping) and watches for mode collapse.
 final class QualityMonitor {
     let samples: Int
+    /// The arithmetic of the scoring passes (the networks' own options are left alone).
+    let precision: Precision
+    /// Also score the trained G when a moving average samples (a third pass).
+    let scoresLive: Bool
     private let scorer = QualityScorer()
     private let noise: Tensor
     private var history: [QualityReport] = []
@@ -12,30 +16,32 @@ final class QualityMonitor {
     /// The step of the best measurement.
     private(set) var bestIteration = 0
 
-    init(trainer: DCGANTrainer, samples: Int, seed: UInt64) throws {
+    init(trainer: DCGANTrainer, samples: Int, seed: UInt64, precision: Precision = .f32, scoresLive: Bool = true) throws {
         self.samples = samples
+        self.precision = precision
+        self.scoresLive = scoresLive
         var random = RandomGenerator(seed: seed ^ 0x5155_414C_4954_5921) // its own stream: scoring never changes training
         noise = try trainer.makeNoise(batch: samples, random: &random)
     }
 
-    /// Scores the sampling generator in both BatchNorm modes (and the trained G in eval mode when
-    /// a moving average samples), leaving the running statistics untouched (or recomputed for the
-    /// average's current weights, when it recomputes them).
+    /// Scores the sampling generator in both BatchNorm modes (and, with `scoresLive`, the trained G
+    /// in eval mode when a moving average samples), leaving the running statistics untouched (or
+    /// recomputed for the average's current weights, when it recomputes them).
     func measure(_ trainer: DCGANTrainer, seconds: Double) throws -> (report: QualityReport, eval: QualityScore) {
         let start = DispatchTime.now().uptimeNanoseconds
         let sampler = trainer.samplingGenerator
-        let trainMode = try sampler.preservingStatistics { try sampler.forward(noise, training: true).toArray() }
-        let evalMode = try trainer.generate(noise: noise, training: false)
+        let trainMode = try sampler.preservingStatistics { try sampler.forward(noise, training: true, precision: precision).toArray() }
+        let evalMode = try trainer.generate(noise: noise, training: false, precision: precision)
         let train = scorer.score(trainMode, count: samples), eval = scorer.score(evalMode, count: samples)
-        let live = trainer.generatorAverage == nil ? nil
-            : scorer.score(try trainer.generator.forward(noise, training: false).toArray(), count: samples)
+        let live = trainer.generatorAverage == nil || !scoresLive ? nil
+            : scorer.score(try trainer.generator.forward(noise, training: false, precision: precision).toArray(), count: samples)
         func metrics(_ s: QualityScore) -> QualityMetrics {
             QualityMetrics(precision: s.precision, modesCovered: s.modesCovered, modes: QualityScore.modeCount,
                            totalVariation: s.totalVariation, meanRMSE: s.meanRMSE)
         }
         let report = QualityReport(iteration: trainer.iteration, epoch: max(trainer.iteration - 1, 0) / trainer.config.iterationsPerEpoch + 1,
                                    seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval),
-                                   live: live.map(metrics),
+                                   live: live.map(metrics), arithmetic: precision.rawValue,
                                    costSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         return (report, eval)
     }

@@ -53,7 +53,8 @@ final class EngineLoop {
             }
             previewNoise = try trainer.makeNoise(batch: options.previewCount, random: &previewRandom)
             if options.qualityEvery != 0 {
-                quality = try QualityMonitor(trainer: trainer, samples: options.qualitySamples, seed: config.seed)
+                quality = try QualityMonitor(trainer: trainer, samples: options.qualitySamples, seed: config.seed,
+                                             precision: options.qualityArithmetic.resolved(), scoresLive: options.qualityScoresLive)
             }
         } catch {
             emit(.error("cannot start training: \(error)"))

@@ -19,6 +19,10 @@ public struct SessionOptions: Sendable, Equatable {
     public var qualityEvery: Int?
     /// Fixed-noise samples scored per measurement.
     public var qualitySamples = 256
+    /// The arithmetic of the measurement's forward passes.
+    public var qualityArithmetic = QualityArithmetic.auto
+    /// Also score the trained G (eval mode) when a moving average samples: one more pass.
+    public var qualityScoresLive = false
     /// What `best.safetensors` is chosen by.
     public var bestBy = BestCheckpointRule.quality
     /// Stop when the quality score has not improved for this many epochs (nil: never).

@@ -164,7 +164,13 @@ public final class DCGANTrainer {
         let fakeForG = try generator.forward(noiseG, training: true, weightsChanged: false)
         // (The noise is additive: D's gradient for the noisy image is G's output gradient.)
         let output = try discriminator.forward(seenByD(fakeForG, into: noisy?.fake), training: true, weightsChanged: true)
-        let gLoss = loss(output, target: 1, scale: 1, gradient: lossGradient).loss
+        var gLoss = loss(output, target: 1, scale: 1, gradient: lossGradient).loss
+        if let topK = config.topK, case let k = topK.count(batch: batch, completedEpochs: iteration / config.iterationsPerEpoch), k < batch {
+            // Top-k: the loss and its gradient are the mean over the k fakes D rates most real.
+            let outputs = UnsafeBufferPointer(output.buffer)
+            let kept = TopK.select(k, of: outputs, gradient: lossGradient.buffer)
+            gLoss = lossValue(kept.map { outputs[$0] }, target: 1)
+        }
         guard let imageGradient = discriminator.backward(lossGradient, inputGradient: true, weightGradients: false) else {
             preconditionFailure("discriminator returned no input gradient")
         }
@@ -189,10 +195,11 @@ public final class DCGANTrainer {
 
     /// Images for a noise batch (N, L, 1, 1) from the sampling generator: training mode uses batch
     /// statistics (and updates the running ones, as PyTorch's train mode does); eval mode uses the
-    /// running statistics (recomputed first when the average's are).
-    public func generate(noise: Tensor, training: Bool) throws -> [Float] {
+    /// running statistics (recomputed first when the average's are). `precision`: the pass's
+    /// arithmetic, when not the network's.
+    public func generate(noise: Tensor, training: Bool, precision: Precision? = nil) throws -> [Float] {
         if !training { try generatorAverage?.settleStatistics() }
-        return try samplingGenerator.forward(noise, training: training).toArray()
+        return try samplingGenerator.forward(noise, training: training, precision: precision).toArray()
     }
 
     /// A noise tensor for `batch` samples, filled from `random`.
@@ -210,6 +217,13 @@ public final class DCGANTrainer {
         let made = try StepBuffers(generator: generator, discriminator: discriminator, context: context, batch: batch)
         buffers[batch] = made
         return made
+    }
+
+    /// The BCE of some of D's outputs against `target` (no gradient).
+    private func lossValue(_ values: [Float], target: Float) -> Float {
+        values.withUnsafeBufferPointer {
+            config.bceFrom == .logits ? BinaryCrossEntropyWithLogits.loss($0, target: target) : BinaryCrossEntropy.loss($0, target: target)
+        }
     }
 
     /// The BCE of D's output (N, 1, 1, 1) against `target`, its gradient × `scale` into `gradient`,

@@ -51,6 +51,7 @@ extension Recipe {
             changes.append("lr decay after step \(decay.start) over \(decay.steps) steps to \(decay.floor)×")
         }
         if let lookahead = config.lookahead { changes.append("lookahead every \(lookahead.interval) steps (α \(lookahead.alpha))") }
+        if let topK = config.topK { changes.append("top-k (k ×\(topK.decay) an epoch, floor \(topK.floor) of the batch)") }
         if config.realLabel != seed.realLabel { changes.append("real label \(config.realLabel)") }
         if config.weightInit != seed.weightInit { changes.append("init \(config.weightInit.rawValue)") }
         if config.bceFrom == .logits { changes.append("BCE from D's logits") }

@@ -31,6 +31,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var learningRateDecay: LearningRateDecay?
     /// Lookahead on both networks' parameters (nil: none, the seed's).
     public var lookahead: Lookahead?
+    /// Top-k training: G learns from the fakes D rates most real only (nil: all, the seed's).
+    public var topK: TopK?
 
     public init() {}
 
@@ -89,6 +91,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         try learningRateDecay?.validate()
         try lookahead?.validate()
+        try topK?.validate()
     }
 }
 
