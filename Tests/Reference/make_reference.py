@@ -491,12 +491,18 @@ def bce_logits_case(prefix="bce_logits", n=16):
     return prefixed(prefix, [("x", x), ("target", target), ("loss", scalar(loss)), ("dx", x.grad)])
 
 
+def state_and_losses(tensors, state):
+    """What a variant of train5 keeps (its weights and inputs are train5's: same seed, same draws):
+    the nets' state under `state` (Adam's moments left out) and every step's losses."""
+    return {name: tensor for name, tensor in tensors.items()
+            if (name.startswith(state + ".") and ".optimizer." not in name)
+            or (name.startswith("step") and name.split(".")[1] in ("d_loss", "g_loss", "d_x", "d_g_z"))}
+
+
 def make_logits():
     # The same initial weights and inputs as train5 (same seed, same order of draws), so only what
     # differs is kept: the state after step 1 and the losses of two steps.
-    steps = {name: tensor for name, tensor in make_train5(steps=2, logits=True).items()
-             if (name.startswith("after1.") and ".optimizer." not in name)
-             or (name.startswith("step") and name.split(".")[1] in ("d_loss", "g_loss", "d_x", "d_g_z"))}
+    steps = state_and_losses(make_train5(steps=2, logits=True), "after1")
     tensors = {**bce_logits_case(), **prefixed("train", steps.items())}
     write_safetensors(FIXTURES / "logits.safetensors", tensors, {
         "config": MODEL_CONFIG,
@@ -514,9 +520,7 @@ def make_logits():
 def make_lookahead():
     # train5's initial weights and inputs again; kept: the state after the synchronisation at step
     # 2 and the losses of all three steps (step 3 starts from the synchronised weights).
-    steps = {name: tensor for name, tensor in make_train5(steps=3, lookahead=(2, 0.5)).items()
-             if name.startswith("synced.")
-             or (name.startswith("step") and name.split(".")[1] in ("d_loss", "g_loss", "d_x", "d_g_z"))}
+    steps = state_and_losses(make_train5(steps=3, lookahead=(2, 0.5)), "synced")
     write_safetensors(FIXTURES / "lookahead.safetensors", prefixed("train", steps.items()), {
         "config": MODEL_CONFIG,
         "init": "train5.safetensors' init.* and step inputs (same seed, same draws)",
@@ -562,9 +566,7 @@ def make_top_k():
     # train5's initial weights and inputs again, G's loss over the top 4, 3 and 2 of its 4 fakes
     # (what TopK(floor: 0.5, decay: 0.75) gives with one step per epoch); kept: the state after
     # step 2 (the first with k < 4) and the losses of all three steps.
-    steps = {name: tensor for name, tensor in make_train5(steps=3, top_k=[4, 3, 2]).items()
-             if name.startswith("after2.")
-             or (name.startswith("step") and name.split(".")[1] in ("d_loss", "g_loss", "d_x", "d_g_z"))}
+    steps = state_and_losses(make_train5(steps=3, top_k=[4, 3, 2]), "after2")
     write_safetensors(FIXTURES / "top_k.safetensors", prefixed("train", steps.items()), {
         "config": MODEL_CONFIG,
         "init": "train5.safetensors' init.* and step inputs (same seed, same draws)",

@@ -39,7 +39,7 @@ public enum TimeToQuality {
         config.epochs = max(config.epochs, options.steps / config.iterationsPerEpoch + 1)
         let trainer = try DCGANTrainer(config: config)
         let monitor = try QualityMonitor(trainer: trainer, samples: options.samples, seed: config.seed,
-                                         precision: options.arithmetic.resolved())
+                                         precision: options.arithmetic.resolved(), scoresLive: true) // its table shows the trained G
         var run = TimeToQualityRun(seed: config.seed, reports: [], reached: nil, lapses: 0)
         var seconds = 0.0
         while !trainer.isFinished {

@@ -16,7 +16,7 @@ final class QualityMonitor {
     /// The step of the best measurement.
     private(set) var bestIteration = 0
 
-    init(trainer: DCGANTrainer, samples: Int, seed: UInt64, precision: Precision = .f32, scoresLive: Bool = true) throws {
+    init(trainer: DCGANTrainer, samples: Int, seed: UInt64, precision: Precision, scoresLive: Bool) throws {
         self.samples = samples
         self.precision = precision
         self.scoresLive = scoresLive
