@@ -41,6 +41,10 @@ struct RecipeOptions: ParsableArguments {
     var latentSize: Int?
     @Option(help: "Feature maps of the first/last convolution: the width of both networks (default: 64).")
     var featureMaps: Int?
+    @Option(help: "Adam's β₁ for both networks, in [0, 1) (the seed's: 0.5).")
+    var beta1: Float?
+    @Option(help: "Adam's β₂ for both networks, in [0, 1) (the seed's: 0.999).")
+    var beta2: Float?
     @Option(help: "Label of real images in D's loss (the seed's smoothing: 0.9).")
     var realLabel: Float?
     @Option(help: "D's loss from: probabilities (the seed's Sigmoid then BCELoss) or logits (BCEWithLogits: the same loss, with G's gradient kept when D is sure).")
@@ -67,6 +71,8 @@ struct RecipeOptions: ParsableArguments {
     var topK: Float?
     @Option(help: "Top-k's factor on the kept share per epoch, in (0, 1] (default: the recipe's, else 0.99).")
     var topKDecay: Float?
+    @Option(help: "R1 gradient penalty on D: γ/2 · mean ‖∇ₓD(x)‖² at the real images added to D's loss, with this γ (default: the recipe's; 0: none).")
+    var r1: Float?
     @Option(help: "oneDNN (OpenMP) threads (default: all cores).")
     var threads: Int?
 
@@ -97,6 +103,8 @@ struct RecipeOptions: ParsableArguments {
         config.learningRateD = lrD ?? lr ?? config.learningRateD
         config.seed = seed ?? config.seed
         config.weightInit = initialization ?? config.weightInit
+        config.beta1 = beta1 ?? config.beta1
+        config.beta2 = beta2 ?? config.beta2
         config.realLabel = realLabel ?? config.realLabel
         if let bceFrom { config.bceFrom = bceFrom == .probabilities ? nil : bceFrom }
         if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
@@ -120,6 +128,7 @@ struct RecipeOptions: ParsableArguments {
         } else if let floor = topK ?? config.topK?.floor, topK != nil || topKDecay != nil {
             config.topK = TopK(floor: floor, decay: topKDecay ?? config.topK?.decay ?? 0.99)
         }
+        if let r1 { config.gradientPenalty = r1 == 0 ? nil : r1 }
         config.model = ModelConfig(latentSize: latentSize ?? config.model.latentSize,
                                    featureMaps: featureMaps ?? config.model.featureMaps)
         return config
@@ -129,10 +138,12 @@ struct RecipeOptions: ParsableArguments {
     var fixedByCheckpoint: [String] {
         [("--recipe", recipe != nil), ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
-         ("--lr", lr != nil || lrG != nil || lrD != nil), ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil || emaStatistics != nil),
+         ("--lr", lr != nil || lrG != nil || lrD != nil), ("--beta1", beta1 != nil), ("--beta2", beta2 != nil),
+         ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil || emaStatistics != nil),
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
          ("--lr-decay", lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil),
-         ("--lookahead", lookahead != nil || lookaheadAlpha != nil), ("--top-k", topK != nil || topKDecay != nil)].filter(\.1).map(\.0)
+         ("--lookahead", lookahead != nil || lookaheadAlpha != nil), ("--top-k", topK != nil || topKDecay != nil),
+         ("--r1", r1 != nil)].filter(\.1).map(\.0)
     }
 }
 

@@ -97,6 +97,34 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    /// R1's LeakyReLU: a recording pass is LeakyReLU itself (and its gradient checks out); a held
+    /// pass multiplies by the recorded slopes, whatever the signs of its own input.
+    func testLeakyReLUWithHeldSlopes() throws {
+        let shape = [2, 16, 2, 2]
+        // In a blocked layout too (the network's), elementwise all the same.
+        for tag in [dnnl_nchw, dnnl_nChw16c] {
+            let desc = try MemoryDescriptor.make(dims: shape, tag: tag)
+            let layer = try HeldSlopeLeakyReLU(context, slope: 0.2, dataDesc: desc, label: .standalone("held"))
+            let x = try randomTensor(shape)
+            for i in x.buffer.indices where abs(x.buffer[i]) < 0.1 { x.buffer[i] += x.buffer[i] < 0 ? -0.2 : 0.2 }
+            let r = try randomTensor(shape)
+            let recorded = layer.forward(x).toArray()
+            XCTAssertEqual(recorded, x.buffer.map { $0 > 0 ? $0 : 0.2 * $0 }, "\(tag): recording pass")
+            let dx = try XCTUnwrap(layer.backward(r, inputGradient: true, weightGradients: false)).toArray()
+            let loss = { zip(layer.forward(x).toArray(), r.buffer).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } }
+            check("held-slope dx", values: x.buffer, analytic: dx, loss: loss, h: 1e-3)
+
+            _ = layer.forward(x) // records x's slopes
+            layer.holdsSlopes = true
+            let flipped = try Tensor(context, dims: shape)
+            for i in flipped.buffer.indices { flipped.buffer[i] = -x.buffer[i] }
+            XCTAssertEqual(layer.forward(flipped).toArray(), x.buffer.map { $0 > 0 ? -$0 : -0.2 * $0 }, "\(tag): held pass")
+            let heldGradient = try XCTUnwrap(layer.backward(r, inputGradient: true, weightGradients: false)).toArray()
+            XCTAssertEqual(heldGradient, zip(x.buffer, r.buffer).map { $0 > 0 ? $1 : 0.2 * $1 }, "\(tag): held slopes' gradient")
+            layer.holdsSlopes = false
+        }
+    }
+
     func testBinaryCrossEntropyGradient() {
         var p: [Float] = [0.1, 0.35, 0.5, 0.8, 0.97]
         let targets: [Float] = [0.9, 0, 1, 0.9, 0]

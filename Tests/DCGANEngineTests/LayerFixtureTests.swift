@@ -115,18 +115,27 @@ final class LayerFixtureTests: XCTestCase {
     }
 
     func testAdamThreeSteps() throws {
-        let p0 = try values("adam.p0")
+        try checkAdamThreeSteps("adam", beta1: 0.5, beta2: 0.999)
+    }
+
+    /// `--beta1 0 --beta2 0.99`: no momentum (β₁⁰ = 1 in the bias correction) and a shorter average of g².
+    func testAdamThreeStepsWithoutMomentum() throws {
+        try checkAdamThreeSteps("adam_b0", beta1: 0, beta2: 0.99)
+    }
+
+    private func checkAdamThreeSteps(_ prefix: String, beta1: Float, beta2: Float) throws {
+        let p0 = try values("\(prefix).p0")
         let parameters = UnsafeMutableBufferPointer<Float>.allocate(capacity: p0.count)
         defer { parameters.deallocate() }
         _ = parameters.initialize(from: p0)
-        let adam = Adam(parameterCount: p0.count, learningRate: 2e-4, beta1: 0.5, beta2: 0.999)
+        let adam = Adam(parameterCount: p0.count, learningRate: 2e-4, beta1: beta1, beta2: beta2)
         for step in 1...3 {
-            var gradient = try values("adam.g\(step)")
+            var gradient = try values("\(prefix).g\(step)")
             gradient.withUnsafeMutableBufferPointer { adam.update(parameters, gradients: [$0]) }
-            assertClose(Array(parameters), try values("adam.p\(step)"), rtol: 1e-5, atol: 1e-7, "adam p\(step)")
+            assertClose(Array(parameters), try values("\(prefix).p\(step)"), rtol: 1e-5, atol: 1e-7, "\(prefix) p\(step)")
         }
-        assertClose(Array(adam.exponentialAverage), try values("adam.exp_avg3"), "adam exp_avg")
-        assertClose(Array(adam.exponentialAverageSquared), try values("adam.exp_avg_sq3"), "adam exp_avg_sq")
+        assertClose(Array(adam.exponentialAverage), try values("\(prefix).exp_avg3"), "\(prefix) exp_avg")
+        assertClose(Array(adam.exponentialAverageSquared), try values("\(prefix).exp_avg_sq3"), "\(prefix) exp_avg_sq")
         XCTAssertEqual(adam.step, 3)
     }
 }

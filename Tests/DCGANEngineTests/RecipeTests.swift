@@ -32,6 +32,13 @@ final class RecipeTests: XCTestCase {
         XCTAssertNil(Recipe.matching(custom))
         XCTAssertEqual(Recipe.describe(custom), "custom: lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, "
                        + "BCE from D's logits, moving average of G (decay 0.995) samples")
+        var penalised = Recipe.tuned.config
+        penalised.gradientPenalty = 1
+        penalised.beta1 = 0
+        penalised.beta2 = 0.99
+        XCTAssertNil(Recipe.matching(penalised))
+        XCTAssertEqual(Recipe.describe(penalised), "custom: lr 0.0004, R1 penalty γ 1.0, BCE from D's logits, "
+                       + "moving average of G (decay 0.995) samples, Adam β (0.0, 0.99)")
     }
 
     func testAverageIsTheBiasCorrectedMovingAverageOfEveryStep() throws {

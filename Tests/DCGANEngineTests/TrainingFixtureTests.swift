@@ -5,11 +5,12 @@ import XCTest
 /// noise (train5.safetensors, latent 8, width 8, batch 4).
 final class TrainingFixtureTests: XCTestCase {
     private func makeTrainer(_ fixtures: SafeTensors, bceFrom: BCEInput? = nil, lookahead: Lookahead? = nil,
-                             topK: TopK? = nil) throws -> DCGANTrainer {
+                             topK: TopK? = nil, r1: Float? = nil) throws -> DCGANTrainer {
         var config = TrainingConfig()
         config.bceFrom = bceFrom
         config.lookahead = lookahead
         config.topK = topK
+        config.gradientPenalty = r1
         if topK != nil { config.datasetSize = 4 } // one step an epoch, so k shrinks every step
         config.model = ModelConfig(latentSize: 8, featureMaps: 8)
         config.batchSize = 4
@@ -123,6 +124,45 @@ final class TrainingFixtureTests: XCTestCase {
         for step in 1...3 {
             try assertLosses(try runStep(step, trainer, fixtures), topK, step: step, "top-k")
             if step == 2 { try assertState(trainer, topK, prefix: "train.after2", parameterTolerance: 5e-5, bufferTolerance: 1e-5) }
+        }
+    }
+
+    /// The R1 penalty (r1.safetensors: train5's weights and inputs, BCE from logits, γ 1; PyTorch
+    /// differentiates it with autograd's double backward, ours by a difference of two backward
+    /// passes with the LeakyReLU slopes held): D's gradient in step 1, where R1 is half of its
+    /// norm, element by element (read from Adam's first moment, (1 − β₁)·g after one step); d_loss
+    /// (with R1) and the other losses of two steps; the state after step 1, running statistics included.
+    func testStepsWithTheR1PenaltyMatchPyTorch() throws {
+        let fixtures = try Fixtures.load("train5.safetensors"), r1 = try Fixtures.load("r1.safetensors")
+        let trainer = try makeTrainer(fixtures, bceFrom: .logits, r1: 1)
+        for step in 1...2 {
+            try assertLosses(try runStep(step, trainer, fixtures), r1, step: step, "r1")
+            guard step == 1 else { continue }
+            let moment = trainer.optimizerD.exponentialAverage
+            for info in trainer.discriminator.parameters.parameters {
+                let expected = try r1.floats("train.step1.d_gradient.\(info.name)")
+                assertClose((info.offset..<(info.offset + info.count)).map { moment[$0] / 0.5 }, expected,
+                            rtol: 1e-3, atol: 1e-3 * expected.map(abs).max()!, "discriminator \(info.name) gradient with R1 (step 1)")
+            }
+            // Adam's first update is ±lr whatever the gradient's size, so where the difference
+            // quotient's error (~3e-4 of the gradient's norm) exceeds a gradient element, that
+            // element moves the other way: 2·lr apart. Everything else agrees as in the other fixtures.
+            for (network, _, name) in nets(trainer) {
+                var elements = 0, flipped = 0
+                for (p, info) in network.parameters.parameters.enumerated() {
+                    let expected = try r1.floats("train.after1.\(name).\(info.name)")
+                    for (actual, wanted) in zip(network.parameters.values(of: p), expected) {
+                        let error = abs(actual - wanted)
+                        XCTAssertLessThanOrEqual(error, 2 * 2e-4 + 5e-6, "\(name).\(info.name) after step 1: more than one update apart")
+                        if error > 5e-6 + 1e-4 * abs(wanted) { flipped += 1 }
+                        elements += 1
+                    }
+                }
+                XCTAssertLessThan(Double(flipped), 0.002 * Double(elements), "\(name): \(flipped) of \(elements) elements moved the other way")
+                // R1's passes leave the running statistics alone (PyTorch's adds no forward pass);
+                // D's were last updated in the G step, by weights with those few elements apart.
+                try assertBuffers(network, name, r1, prefix: "train.after1", rtol: 1e-3, atol: 5e-5)
+            }
         }
     }
 

@@ -19,6 +19,8 @@ Writes safetensors files under Tests/Fixtures/:
                       over three noise batches (4, 4, 2), then an eval pass
   top_k.safetensors   three of train5's steps with top-k training: G's loss
                       over the k = 4, 3, 2 fakes D rates most real
+  r1.safetensors      two of train5's steps with BCE from logits and the R1
+                      gradient penalty (gamma 1): D's gradient of step 1
 
 Everything runs on the CPU in float32, single-threaded, with
 torch.manual_seed(0) at the start of each section, so the output depends only
@@ -27,7 +29,7 @@ on the PyTorch version (recorded in each file's metadata).
 Regenerate from the repository root with
 
     python3 Tests/Reference/make_reference.py [layers models train5 logits interop lookahead
-     recomputed_statistics top_k]
+     recomputed_statistics top_k r1]
 
 (no argument: every file).
 
@@ -182,11 +184,11 @@ def bce_case(prefix="bce", n=16):
     return prefixed(prefix, [("p", p), ("target", target), ("loss", scalar(loss)), ("dp", p.grad)])
 
 
-def adam_case(prefix="adam", n=10, steps=3):
+def adam_case(prefix="adam", n=10, steps=3, betas=BETAS):
     torch.manual_seed(0)
     p0 = torch.randn(n)
     p = nn.Parameter(p0.clone())
-    optimizer = torch.optim.Adam([p], lr=LR, betas=BETAS, eps=EPS)
+    optimizer = torch.optim.Adam([p], lr=LR, betas=betas, eps=EPS)
     tensors = {f"{prefix}.p0": p0}
     for step in range(1, steps + 1):
         tensors[f"{prefix}.g{step}"] = torch.randn(n)
@@ -212,6 +214,7 @@ def make_layers():
         **activation_case("sigmoid", nn.Sigmoid()),
         **bce_case(),
         **adam_case(),
+        **adam_case("adam_b0", betas=(0.0, 0.99)),
     }
     write_safetensors(FIXTURES / "layers.safetensors", tensors, {
         "conv_s2p1": "Conv2d(3, 5, 4, stride=2, padding=1, bias=False), x (2,3,8,8)",
@@ -222,6 +225,7 @@ def make_layers():
         "activations": "relu, leaky_relu (slope 0.2), tanh, sigmoid on x = 2*randn(2,3,4,4)",
         "bce": "BCELoss(reduction=mean), p[0]=0 with target 0.9, p[1]=1 with target 0",
         "adam": f"{ADAM_CONFIG}, three steps with gradients g1..g3",
+        "adam_b0": f"the same with betas=(0.0, 0.99) (train --beta1 0 --beta2 0.99)",
         "backward": "dy = randn_like(y); dx = x.grad after y.backward(dy)",
     })
 
@@ -327,22 +331,34 @@ def make_models():
 # File 3: five training steps
 
 
-def train_step(model, opt_g, opt_d, real, z_d, z_g, logits=False, k=None):
+def train_step(model, opt_g, opt_d, real, z_d, z_g, logits=False, k=None, r1=None, d_gradient=None):
     """One step of the seed recipe; returns (d_loss, g_loss, d_x, d_g_z). With `logits`, D returns
     logits (no final Sigmoid) and the loss is BCEWithLogitsLoss; D(x) is still a probability. With
-    `k`, G's loss is over the k fakes D rates most real (top-k training)."""
+    `k`, G's loss is over the k fakes D rates most real (top-k training). With `r1` (gamma), D's
+    loss gains gamma/2 * mean |grad_x sum D(x)|^2 at the real batch (autograd's double backward,
+    as quality_pytorch.py --r1). `d_gradient`: a dict that receives D's gradient before its update
+    (and the penalty under "r1")."""
     G, D = model.generator, model.discriminator
     bce = nn.BCEWithLogitsLoss() if logits else nn.BCELoss()
     probability = torch.sigmoid if logits else (lambda out: out)
 
     opt_d.zero_grad()
+    real = real.clone().requires_grad_(r1 is not None)
     real_out = D(real)
     real_loss = bce(real_out, torch.full((BATCH,), REAL_LABEL))
     fake = G(z_d).detach()
     fake_out = D(fake)
     fake_loss = bce(fake_out, torch.zeros(BATCH))
     d_loss = (real_loss + fake_loss) / 2
+    if r1 is not None:
+        grad, = torch.autograd.grad(real_out.sum(), real, create_graph=True)
+        penalty = r1 / 2 * grad.pow(2).reshape(BATCH, -1).sum(1).mean()
+        d_loss = d_loss + penalty
     d_loss.backward()
+    if d_gradient is not None:
+        d_gradient.update((name, p.grad.detach().clone()) for name, p in D.named_parameters())
+        if r1 is not None:
+            d_gradient["r1"] = scalar(penalty)
     opt_d.step()
 
     opt_g.zero_grad()
@@ -364,11 +380,12 @@ def adam_state(prefix, net, optimizer):
     return tensors
 
 
-def make_train5(steps=TRAIN_STEPS, logits=False, lookahead=None, top_k=None):
+def make_train5(steps=TRAIN_STEPS, logits=False, lookahead=None, top_k=None, r1=None):
     """The training steps' fixture tensors. With `lookahead` (k, alpha), every k steps both nets'
     parameters move to slow + alpha * (fast - slow) and restart from there (state "synced" after
     the first synchronisation). With `top_k` (k of each step), G learns from the top k fakes
-    (state "after2" after step 2)."""
+    (state "after2" after step 2). With `r1` (gamma), the R1 penalty joins D's loss; D's gradient of
+    step 1 (before its update) is kept under "step1.d_gradient"."""
     torch.manual_seed(0)
     model = DCGAN()
     if logits:
@@ -381,8 +398,11 @@ def make_train5(steps=TRAIN_STEPS, logits=False, lookahead=None, top_k=None):
 
     for step in range(1, steps + 1):
         real, z_d, z_g = random_images(), random_latents(), random_latents()
+        d_gradient = {}
         d_loss, g_loss, d_x, d_g_z = train_step(model, opt_g, opt_d, real, z_d, z_g, logits,
-                                                k=top_k[step - 1] if top_k else None)
+                                                k=top_k[step - 1] if top_k else None, r1=r1, d_gradient=d_gradient)
+        if r1 is not None and step == 1:
+            tensors.update(prefixed("step1.d_gradient", d_gradient.items()))
         if top_k and step == 2:
             tensors.update(state("after2", model))
         if lookahead and step % lookahead[0] == 0:
@@ -407,7 +427,7 @@ def make_train5(steps=TRAIN_STEPS, logits=False, lookahead=None, top_k=None):
     tensors.update(state("final", model))
     tensors.update(adam_state("final.optimizer.generator", model.generator, opt_g))
     tensors.update(adam_state("final.optimizer.discriminator", model.discriminator, opt_d))
-    if logits or lookahead or top_k:
+    if logits or lookahead or top_k or r1:
         return tensors
 
     write_safetensors(FIXTURES / "train5.safetensors", tensors, {
@@ -496,7 +516,7 @@ def state_and_losses(tensors, state):
     the nets' state under `state` (Adam's moments left out) and every step's losses."""
     return {name: tensor for name, tensor in tensors.items()
             if (name.startswith(state + ".") and ".optimizer." not in name)
-            or (name.startswith("step") and name.split(".")[1] in ("d_loss", "g_loss", "d_x", "d_g_z"))}
+            or (name.startswith("step") and name.split(".")[1] in ("d_loss", "g_loss", "d_x", "d_g_z", "d_gradient"))}
 
 
 def make_logits():
@@ -576,9 +596,35 @@ def make_top_k():
     })
 
 
+# --------------------------------------------------------------------------
+# File 9: the R1 gradient penalty
+
+R1_GAMMA = 1.0
+
+
+def make_r1():
+    # train5's initial weights and inputs again, with BCE from logits (R1 on D's logits, as the
+    # recipes that use it) and R1 with gamma 1 in D's loss; kept: D's gradient in step 1 (BCE and
+    # R1, before D's update), the state after step 1 and the losses of two steps.
+    tensors = make_train5(steps=2, logits=True, r1=R1_GAMMA)
+    without = make_train5(steps=1, logits=True, r1=0.0)  # D's gradient without R1, for the metadata
+    steps = state_and_losses(tensors, "after1")
+    share = torch.cat([(tensors[k] - v).flatten() for k, v in without.items() if k.startswith("step1.d_gradient.net")]).norm() \
+        / torch.cat([v.flatten() for k, v in tensors.items() if k.startswith("step1.d_gradient.net")]).norm()
+    write_safetensors(FIXTURES / "r1.safetensors", prefixed("train", steps.items()), {
+        "config": MODEL_CONFIG,
+        "init": "train5.safetensors' init.* and step inputs (same seed, same draws)",
+        "optimizer": f"{ADAM_CONFIG} for both nets",
+        "loss": f"BCEWithLogitsLoss(reduction=mean) on D without its Sigmoid, real label {REAL_LABEL}, "
+                f"plus R1: {R1_GAMMA}/2 * mean over the batch of |autograd.grad(D(x).sum(), x, create_graph=True)|^2",
+        "steps": "2, under train.*; train.step1.d_gradient.*: D's gradient before its first update "
+                 f"(R1's part: {share:.2f} of its norm), train.step1.d_gradient.r1: the penalty",
+    })
+
+
 SECTIONS = {"layers": make_layers, "models": make_models, "train5": make_train5, "logits": make_logits,
             "interop": make_interop, "lookahead": make_lookahead, "recomputed_statistics": make_recomputed_statistics,
-            "top_k": make_top_k}
+            "top_k": make_top_k, "r1": make_r1}
 
 
 def main():

@@ -23,14 +23,15 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
   --logits          the loss from D's logits (BCEWithLogits, D without its final Sigmoid);
   --lr-decay-start S --lr-decay-steps N --lr-floor F
                     both rates fall along half a cosine from step S over N steps to F times themselves;
-  --r1 G            (PyTorch only, not in dcgan-smiles yet) the R1 gradient penalty on D at the real
-                    images, G/2 * mean |grad_x D(x)|^2 (on logits with --logits), added to D's loss;
+  --r1 G            the R1 gradient penalty on D at the real images, G/2 * mean |grad_x D(x)|^2
+                    (on logits with --logits), added to D's loss (autograd's double backward);
   --lookahead K --lookahead-alpha A
                     lookahead for both nets: every K steps their parameters move to
                     slow + A * (fast - slow), and that point becomes the new slow one;
   --top-k NU --top-k-decay GAMMA
                     top-k training: G's loss is the mean over the k fakes D rates most real,
-                    k = max(GAMMA^epochs, NU) of the batch (rounded half up).
+                    k = max(GAMMA^epochs, NU) of the batch (rounded half up);
+  --beta1, --beta2  Adam's betas for both networks (the seed: 0.5, 0.999).
 
     python3 Tests/Reference/quality_pytorch.py [--steps 1500] [--every 100] [--seed 0] [--threads 2]
 """
@@ -75,6 +76,8 @@ def main():
     parser.add_argument("--lookahead-alpha", type=float, default=0.5)
     parser.add_argument("--top-k", type=float, default=0.0)
     parser.add_argument("--top-k-decay", type=float, default=0.99)
+    parser.add_argument("--beta1", type=float, default=0.5)
+    parser.add_argument("--beta2", type=float, default=0.999)
     args = parser.parse_args()
     if args.ema_statistics == "recomputed" and not args.ema:
         parser.error("--ema-statistics recomputed needs --ema")
@@ -88,8 +91,8 @@ def main():
         loss = torch.nn.BCEWithLogitsLoss()
     else:
         loss = torch.nn.BCELoss()
-    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr_g, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d, betas=(0.5, 0.999))
+    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr_g, betas=(args.beta1, args.beta2))
+    opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d, betas=(args.beta1, args.beta2))
     # The average over G's state dict (weights and BatchNorm running statistics), bias-corrected.
     ema = {k: v.detach().clone() for k, v in G.state_dict().items() if v.is_floating_point()} if args.ema else None
     ema_updates = 0

@@ -35,7 +35,7 @@ public final class Network {
         }
     }
 
-    private struct GraphKey: Hashable { let batch: Int; let training: Bool; let precision: Precision }
+    private struct GraphKey: Hashable { let batch: Int; let training: Bool; let precision: Precision; let heldSlopes: Bool }
 
     init(_ context: DNNLContext, name: String, specs: [LayerSpec], inputShape: [Int], gradientSlots: Int,
          plainResult: Bool = false) throws {
@@ -72,20 +72,23 @@ public final class Network {
                     inputShape: [config.latentSize, 1, 1], gradientSlots: 1)
     }
 
-    /// Two gradient slots: one for the real batch, one for the fake batch of the D step. With
-    /// `logits`, D stops before its final Sigmoid (the loss applies it); the parameters are the same.
-    public static func discriminator(_ context: DNNLContext, config: ModelConfig, logits: Bool = false) throws -> Network {
+    /// Two gradient slots: one for the real batch, one for the fake batch of the D step (and a third
+    /// for the R1 penalty's passes with `penaltySlot`). With `logits`, D stops before its final
+    /// Sigmoid (the loss applies it); the parameters are the same.
+    public static func discriminator(_ context: DNNLContext, config: ModelConfig, logits: Bool = false,
+                                     penaltySlot: Bool = false) throws -> Network {
         try Network(context, name: "discriminator", specs: logits ? Array(config.discriminatorLayers.dropLast()) : config.discriminatorLayers,
-                    inputShape: [config.imageChannels, config.imageSize, config.imageSize], gradientSlots: 2,
+                    inputShape: [config.imageChannels, config.imageSize, config.imageSize], gradientSlots: penaltySlot ? 3 : 2,
                     plainResult: true)
     }
 
     /// The compiled graph for a batch size and mode (built once, then reused), in the options'
     /// precision unless `precision` says otherwise.
-    func graph(batch: Int, training: Bool, precision: Precision? = nil) throws -> NetworkGraph {
-        let key = GraphKey(batch: batch, training: training, precision: precision ?? options.precision)
+    func graph(batch: Int, training: Bool, precision: Precision? = nil, heldSlopes: Bool = false) throws -> NetworkGraph {
+        let key = GraphKey(batch: batch, training: training, precision: precision ?? options.precision, heldSlopes: heldSlopes)
         if let graph = graphs[key] { return graph }
-        let graph = try NetworkGraph(context, network: self, batch: batch, training: training, precision: key.precision)
+        let graph = try NetworkGraph(context, network: self, batch: batch, training: training, precision: key.precision,
+                                     heldSlopes: heldSlopes)
         graphs[key] = graph
         return graph
     }
@@ -94,6 +97,9 @@ public final class Network {
     public func makeInput(batch: Int) throws -> Tensor {
         try Tensor(context, dims: [batch] + inputShape)
     }
+
+    /// A plain float32 tensor in this network's oneDNN context.
+    func makeTensor(dims: [Int]) throws -> Tensor { try Tensor(context, dims: dims) }
 
     /// x: (N, C, H, W) → output; training mode uses batch statistics and updates the running ones.
     /// The output may be in a blocked or bfloat16 layout (the generator's): read it with `toArray()`.
@@ -105,13 +111,20 @@ public final class Network {
 
     /// `weightsChanged: false` promises that the parameters were not written since this network's
     /// last forward pass, so the layers keep their reordered weights (the training step knows).
-    func forward(_ x: Tensor, training: Bool, weightsChanged: Bool, precision: Precision? = nil) throws -> Tensor {
+    /// `slopes`: the LeakyReLUs' slopes from this pass's input (`free`, every ordinary pass), or, in a
+    /// graph of their own, recorded by this pass or held from the last recording one (R1's passes).
+    func forward(_ x: Tensor, training: Bool, weightsChanged: Bool, precision: Precision? = nil,
+                 slopes: SlopeMode = .free) throws -> Tensor {
         precondition(Array(x.dims.dropFirst()) == inputShape, "\(name): input \(x.dims), expected (N, \(inputShape))")
         if weightsChanged { weightGeneration.advance() }
-        let graph = try graph(batch: x.dims[0], training: training, precision: precision)
+        let graph = try graph(batch: x.dims[0], training: training, precision: precision, heldSlopes: slopes != .free)
+        graph.holdSlopes(slopes == .hold)
         lastGraph = graph
         return graph.forward(x)
     }
+
+    /// How a forward pass sets the LeakyReLU slopes (see `HeldSlopeLeakyReLU`).
+    enum SlopeMode { case free, record, hold }
 
     /// The layers of the graph for a batch size and mode, as the bench's layer table shows them.
     public func layerSummaries(batch: Int, training: Bool) throws -> [LayerSummary] {
@@ -176,11 +189,15 @@ final class NetworkGraph {
     let training: Bool
     let layers: [any Layer]
 
-    init(_ context: DNNLContext, network: Network, batch: Int, training: Bool, precision: Precision) throws {
+    /// `heldSlopes`: LeakyReLUs that can hold their slopes (`HeldSlopeLeakyReLU`), none fused into
+    /// a convolution.
+    init(_ context: DNNLContext, network: Network, batch: Int, training: Bool, precision: Precision,
+         heldSlopes: Bool = false) throws {
         self.batch = batch
         self.training = training
         var options = network.options
         options.precision = precision
+        if heldSlopes { options.fuseConvolutionActivation = false }
         let store = network.parameters
         let specs = network.specs
         let lastConvolution = specs.lastIndex { if case .convolution = $0 { return true } else { return false } }
@@ -240,6 +257,11 @@ final class NetworkGraph {
                 desc = layer.outputDesc
                 layers.append(layer)
                 if fuse { index += 1 }
+            case let .activation(.leakyReLU(slope)) where heldSlopes:
+                let layer = try HeldSlopeLeakyReLU(context, slope: slope, dataDesc: desc ?? MemoryDescriptor.plain(dims: shape),
+                                                   label: label)
+                desc = layer.outputDesc
+                layers.append(layer)
             case let .activation(kind):
                 // In place only after a BatchNorm, whose output nothing else reads.
                 var afterBatchNorm = false
@@ -259,6 +281,10 @@ final class NetworkGraph {
         var y = x
         for layer in layers { y = layer.forward(y) }
         return y
+    }
+
+    func holdSlopes(_ hold: Bool) {
+        for case let layer as HeldSlopeLeakyReLU in layers { layer.holdsSlopes = hold }
     }
 
     func backward(_ dy: Tensor, inputGradient: Bool, weightGradients: Bool) -> Tensor? {

@@ -29,6 +29,8 @@ public final class DCGANTrainer {
     public internal(set) var iteration = 0
     /// Lookahead's slow weights, when the recipe has lookahead.
     let slowWeights: SlowWeights?
+    /// The R1 penalty on D, when the recipe has one.
+    let gradientPenalty: GradientPenalty?
     private let context: DNNLContext
     private var buffers: [Int: StepBuffers] = [:]
 
@@ -65,7 +67,9 @@ public final class DCGANTrainer {
         let context = try context ?? DNNLContext()
         self.context = context
         generator = try Network.generator(context, config: config.model)
-        discriminator = try Network.discriminator(context, config: config.model, logits: config.bceFrom == .logits)
+        discriminator = try Network.discriminator(context, config: config.model, logits: config.bceFrom == .logits,
+                                                  penaltySlot: config.gradientPenalty != nil)
+        gradientPenalty = config.gradientPenalty.map(GradientPenalty.init(weight:))
         optimizerG = Adam(parameterCount: generator.parameterCount, learningRate: config.learningRateG,
                           beta1: config.beta1, beta2: config.beta2)
         optimizerD = Adam(parameterCount: discriminator.parameterCount, learningRate: config.learningRateD,
@@ -114,7 +118,7 @@ public final class DCGANTrainer {
     }
 
     /// One step of the seed's recipe on given data (used by `step()` and by the PyTorch fixtures):
-    ///   D step: d_loss = (BCE(D(x), 0.9) + BCE(D(G(z_d)), 0)) / 2, Adam on D;
+    ///   D step: d_loss = (BCE(D(x), 0.9) + BCE(D(G(z_d)), 0)) / 2 [+ R1 at x], Adam on D;
     ///   G step: g_loss = BCE(D(G(z_g)), 1), Adam on G.
     /// With a learning-rate decay, both optimizers use the schedule's factor of their rates.
     /// With instance noise, D sees x + σε and G(z) + σε (fresh ε for every image D sees); with a
@@ -144,7 +148,8 @@ public final class DCGANTrainer {
 
         // D step, real half: gradients into slot 0, scaled by ½ for the average.
         discriminator.parameters.selectGradientSlot(0)
-        let realOutput = try discriminator.forward(seenByD(real, into: noisy?.real), training: true, weightsChanged: true)
+        let realSeen = seenByD(real, into: noisy?.real)
+        let realOutput = try discriminator.forward(realSeen, training: true, weightsChanged: true)
         let (realLoss, dX) = loss(realOutput, target: config.realLabel, scale: 0.5, gradient: lossGradient)
         discriminator.backward(lossGradient, inputGradient: false, weightGradients: true)
 
@@ -154,6 +159,8 @@ public final class DCGANTrainer {
         let fakeOutput = try discriminator.forward(seenByD(fakeForD, into: noisy?.fake), training: true, weightsChanged: false)
         let (fakeLoss, dGZ) = loss(fakeOutput, target: 0, scale: 0.5, gradient: lossGradient)
         discriminator.backward(lossGradient, inputGradient: false, weightGradients: true)
+        // R1 at the real batch D saw: its gradient joins slot 0.
+        let penalty = try gradientPenalty?.apply(discriminator: discriminator, real: realSeen) ?? 0
         context.phase("adam") {
             optimizerD.update(discriminator.parameters.values,
                               gradients: [discriminator.parameters.gradient(slot: 0), discriminator.parameters.gradient(slot: 1)])
@@ -187,7 +194,7 @@ public final class DCGANTrainer {
         }
 
         iteration += 1
-        return StepResult(dLoss: (realLoss + fakeLoss) / 2, gLoss: gLoss, dX: dX, dGZ: dGZ, batchSize: batch)
+        return StepResult(dLoss: (realLoss + fakeLoss) / 2 + penalty, gLoss: gLoss, dX: dX, dGZ: dGZ, batchSize: batch)
     }
 
     /// The generator that samples: the moving average when the recipe keeps one, else G itself.

@@ -33,6 +33,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var lookahead: Lookahead?
     /// Top-k training: G learns from the fakes D rates most real only (nil: all, the seed's).
     public var topK: TopK?
+    /// The R1 gradient penalty's weight γ on D's loss (nil: none, the seed's; `GradientPenalty`).
+    public var gradientPenalty: Float?
 
     public init() {}
 
@@ -74,6 +76,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         try positive(datasetSize, "--dataset-size")
         try rate(learningRateG, "--lr-g")
         try rate(learningRateD, "--lr-d")
+        for (beta, option) in [(beta1, "--beta1"), (beta2, "--beta2")] where !(beta >= 0 && beta < 1) {
+            throw ConfigError("\(option) must be in [0, 1), got \(beta)")
+        }
         if !realLabel.isFinite || realLabel <= 0 || realLabel > 1 {
             throw ConfigError("--real-label must be in (0, 1], got \(realLabel)")
         }
@@ -88,6 +93,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         if let steps = instanceNoiseSteps, steps < 0 {
             throw ConfigError("--instance-noise-steps must be 0 (no fading) or a positive integer, got \(steps)")
+        }
+        if let gamma = gradientPenalty, !(gamma.isFinite && gamma > 0) {
+            throw ConfigError("--r1 must be 0 (none) or a positive finite number, got \(gamma)")
         }
         try learningRateDecay?.validate()
         try lookahead?.validate()
