@@ -225,7 +225,7 @@ def make_layers():
         "activations": "relu, leaky_relu (slope 0.2), tanh, sigmoid on x = 2*randn(2,3,4,4)",
         "bce": "BCELoss(reduction=mean), p[0]=0 with target 0.9, p[1]=1 with target 0",
         "adam": f"{ADAM_CONFIG}, three steps with gradients g1..g3",
-        "adam_b0": f"the same with betas=(0.0, 0.99) (train --beta1 0 --beta2 0.99)",
+        "adam_b0": "the same with betas=(0.0, 0.99) (train --beta1 0 --beta2 0.99)",
         "backward": "dy = randn_like(y); dx = x.grad after y.backward(dy)",
     })
 
