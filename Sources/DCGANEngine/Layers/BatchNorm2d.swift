@@ -50,6 +50,10 @@ final class BatchNorm2d: Layer {
     private let backwardExecution: Execution?
     /// Elements per channel: N·H·W, for the unbiased variance.
     private let reductionSize: Int
+    /// Where dγ and dβ go: the parameters' gradient, or (for a pass that only wants dL/dx) scratch,
+    /// so such a pass leaves the selected gradient slot alone.
+    private let scaleGradient: Tensor, shiftGradient: Tensor
+    private let discardedScaleGradient: LazyTensor, discardedShiftGradient: LazyTensor
 
     convenience init(_ context: DNNLContext, shape: [Int], training: Bool, scale: Tensor, shift: Tensor,
                      scaleGradient: Tensor, shiftGradient: Tensor, statistics: BatchNormStatistics) throws {
@@ -62,6 +66,10 @@ final class BatchNorm2d: Layer {
          dataDesc: dnnl_memory_desc_t?, fuseReLU: Bool = false, label: LayerLabel = .standalone("bn")) throws {
         let channels = shape[1]
         self.training = training
+        self.scaleGradient = scaleGradient
+        self.shiftGradient = shiftGradient
+        discardedScaleGradient = try LazyTensor(context, desc: MemoryDescriptor.plain(dims: [channels]))
+        discardedShiftGradient = try LazyTensor(context, desc: MemoryDescriptor.plain(dims: [channels]))
         self.statistics = statistics
         reductionSize = shape[0] * shape[2] * shape[3]
         batchMean = try Tensor(context, dims: [channels])
@@ -142,7 +150,9 @@ final class BatchNorm2d: Layer {
             preconditionFailure("BatchNorm2d.backward needs a training-mode forward first")
         }
         let gradient = gradientAdapter.conform(dy)
-        // dγ and dβ come out of the same pass as dx (written even when not wanted: harmless).
+        // dγ and dβ come out of the same pass as dx; when not wanted they go to scratch.
+        backwardExecution.bind(DNNL_ARG_DIFF_SCALE, weightGradients ? scaleGradient : discardedScaleGradient.value)
+        backwardExecution.bind(DNNL_ARG_DIFF_SHIFT, weightGradients ? shiftGradient : discardedShiftGradient.value)
         backwardExecution.bind(DNNL_ARG_DIFF_DST, gradient)
         backwardExecution.bind(DNNL_ARG_DIFF_SRC, inputGradient.value)
         backwardExecution.run()

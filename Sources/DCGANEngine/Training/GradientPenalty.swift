@@ -44,8 +44,7 @@ final class GradientPenalty {
         let batch = real.dims[0]
         let buffers = try self.buffers[batch] ?? Buffers(discriminator, batch: batch)
         self.buffers[batch] = buffers
-        // Every backward pass here writes into slot 2, BatchNorm's dγ and dβ included (its pass
-        // writes them even when only dL/dx is asked for), so slots 0 and 1 keep the loss's gradients.
+        // The difference's passes write into slot 2, so slots 0 and 1 keep the loss's gradients.
         let previousSlot = discriminator.parameters.selectedSlot
         discriminator.parameters.selectGradientSlot(Self.slot)
         defer { discriminator.parameters.selectGradientSlot(previousSlot) }
