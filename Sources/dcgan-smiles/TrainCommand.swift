@@ -73,6 +73,8 @@ struct RecipeOptions: ParsableArguments {
     var topKDecay: Float?
     @Option(help: "R1 gradient penalty on D: γ/2 · mean ‖∇ₓD(x)‖² at the real images added to D's loss, with this γ (default: the recipe's; 0: none).")
     var r1: Float?
+    @Option(help: "Lazy R1: the penalty, times this, at every this-many-th step only, for 1/this of its cost (default: the recipe's, else 1: every step).")
+    var r1Every: Int?
     @Option(help: "oneDNN (OpenMP) threads (default: all cores).")
     var threads: Int?
 
@@ -90,6 +92,9 @@ struct RecipeOptions: ParsableArguments {
         }
         if topKDecay != nil, makeConfig().topK == nil {
             throw ValidationError("--top-k-decay needs --top-k (the recipe has none)")
+        }
+        if r1Every != nil, makeConfig().gradientPenalty == nil {
+            throw ValidationError("--r1-every needs --r1 (the recipe has none)")
         }
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
@@ -129,6 +134,8 @@ struct RecipeOptions: ParsableArguments {
             config.topK = TopK(floor: floor, decay: topKDecay ?? config.topK?.decay ?? 0.99)
         }
         if let r1 { config.gradientPenalty = r1 == 0 ? nil : r1 }
+        if let r1Every { config.gradientPenaltyInterval = r1Every == 1 ? nil : r1Every }
+        if config.gradientPenalty == nil { config.gradientPenaltyInterval = nil }
         config.model = ModelConfig(latentSize: latentSize ?? config.model.latentSize,
                                    featureMaps: featureMaps ?? config.model.featureMaps)
         return config
@@ -143,7 +150,7 @@ struct RecipeOptions: ParsableArguments {
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
          ("--lr-decay", lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil),
          ("--lookahead", lookahead != nil || lookaheadAlpha != nil), ("--top-k", topK != nil || topKDecay != nil),
-         ("--r1", r1 != nil)].filter(\.1).map(\.0)
+         ("--r1", r1 != nil || r1Every != nil)].filter(\.1).map(\.0)
     }
 }
 

@@ -39,6 +39,16 @@ final class RecipeTests: XCTestCase {
         XCTAssertNil(Recipe.matching(penalised))
         XCTAssertEqual(Recipe.describe(penalised), "custom: lr 0.0004, R1 penalty γ 1.0, BCE from D's logits, "
                        + "moving average of G (decay 0.995) samples, Adam β (0.0, 0.99)")
+        penalised.gradientPenaltyInterval = 4
+        XCTAssertNil(Recipe.matching(penalised))
+        XCTAssertTrue(Recipe.describe(penalised).contains("R1 penalty γ 1.0 (lazy: ×4 every 4 steps)"), Recipe.describe(penalised))
+        penalised.gradientPenalty = nil
+        XCTAssertThrowsError(try penalised.validate(), "--r1-every without R1") {
+            XCTAssertEqual(($0 as? ConfigError)?.description, "--r1-every needs the R1 penalty (--r1)")
+        }
+        penalised.gradientPenalty = 1
+        penalised.gradientPenaltyInterval = 0
+        XCTAssertThrowsError(try penalised.validate(), "--r1-every 0")
     }
 
     func testAverageIsTheBiasCorrectedMovingAverageOfEveryStep() throws {

@@ -5,12 +5,13 @@ import XCTest
 /// noise (train5.safetensors, latent 8, width 8, batch 4).
 final class TrainingFixtureTests: XCTestCase {
     private func makeTrainer(_ fixtures: SafeTensors, bceFrom: BCEInput? = nil, lookahead: Lookahead? = nil,
-                             topK: TopK? = nil, r1: Float? = nil) throws -> DCGANTrainer {
+                             topK: TopK? = nil, r1: Float? = nil, r1Every: Int? = nil) throws -> DCGANTrainer {
         var config = TrainingConfig()
         config.bceFrom = bceFrom
         config.lookahead = lookahead
         config.topK = topK
         config.gradientPenalty = r1
+        config.gradientPenaltyInterval = r1Every
         if topK != nil { config.datasetSize = 4 } // one step an epoch, so k shrinks every step
         config.model = ModelConfig(latentSize: 8, featureMaps: 8)
         config.batchSize = 4
@@ -138,30 +139,69 @@ final class TrainingFixtureTests: XCTestCase {
         for step in 1...2 {
             try assertLosses(try runStep(step, trainer, fixtures), r1, step: step, "r1")
             guard step == 1 else { continue }
-            let moment = trainer.optimizerD.exponentialAverage
-            for info in trainer.discriminator.parameters.parameters {
-                let expected = try r1.floats("train.step1.d_gradient.\(info.name)")
-                assertClose((info.offset..<(info.offset + info.count)).map { moment[$0] / 0.5 }, expected,
-                            rtol: 1e-3, atol: 1e-3 * expected.map(abs).max()!, "discriminator \(info.name) gradient with R1 (step 1)")
-            }
-            // Adam's first update is ±lr whatever the gradient's size, so where the difference
-            // quotient's error (~3e-4 of the gradient's norm) exceeds a gradient element, that
-            // element moves the other way: 2·lr apart. Everything else agrees as in the other fixtures.
-            for (network, _, name) in nets(trainer) {
-                var elements = 0, flipped = 0
-                for (p, info) in network.parameters.parameters.enumerated() {
-                    let expected = try r1.floats("train.after1.\(name).\(info.name)")
-                    for (actual, wanted) in zip(network.parameters.values(of: p), expected) {
-                        let error = abs(actual - wanted)
-                        XCTAssertLessThanOrEqual(error, 2 * 2e-4 + 5e-6, "\(name).\(info.name) after step 1: more than one update apart")
-                        if error > 5e-6 + 1e-4 * abs(wanted) { flipped += 1 }
-                        elements += 1
-                    }
+            try assertFirstStepWithR1(trainer, r1)
+        }
+    }
+
+    /// Lazy R1 with γ/4 every 4 steps is, on its first step, the fixture's step with γ (and reports
+    /// R1 at γ/4, a quarter of the fixture's penalty, in d_loss).
+    func testLazyR1StepMatchesPyTorchWithItsMultipliedWeight() throws {
+        let fixtures = try Fixtures.load("train5.safetensors"), r1 = try Fixtures.load("r1.safetensors")
+        let trainer = try makeTrainer(fixtures, bceFrom: .logits, r1: 0.25, r1Every: 4)
+        let result = try runStep(1, trainer, fixtures)
+        let penalty = try r1.floats("train.step1.d_gradient.r1")[0], dLoss = try r1.floats("train.step1.d_loss")[0]
+        assertClose([result.dLoss], [dLoss - penalty * 3 / 4], rtol: 1e-3, atol: 1e-6, "lazy R1 step 1 d_loss")
+        try assertFirstStepWithR1(trainer, r1)
+    }
+
+    /// After the fixture's step 1 with R1: D's gradient (from Adam's first moment), every parameter
+    /// and the running statistics.
+    private func assertFirstStepWithR1(_ trainer: DCGANTrainer, _ r1: SafeTensors) throws {
+        let moment = trainer.optimizerD.exponentialAverage
+        for info in trainer.discriminator.parameters.parameters {
+            let expected = try r1.floats("train.step1.d_gradient.\(info.name)")
+            assertClose((info.offset..<(info.offset + info.count)).map { moment[$0] / 0.5 }, expected,
+                        rtol: 1e-3, atol: 1e-3 * expected.map(abs).max()!, "discriminator \(info.name) gradient with R1 (step 1)")
+        }
+        // Adam's first update is ±lr whatever the gradient's size, so where the difference
+        // quotient's error (~3e-4 of the gradient's norm) exceeds a gradient element, that
+        // element moves the other way: 2·lr apart. Everything else agrees as in the other fixtures.
+        for (network, _, name) in nets(trainer) {
+            var elements = 0, flipped = 0
+            for (p, info) in network.parameters.parameters.enumerated() {
+                let expected = try r1.floats("train.after1.\(name).\(info.name)")
+                for (actual, wanted) in zip(network.parameters.values(of: p), expected) {
+                    let error = abs(actual - wanted)
+                    XCTAssertLessThanOrEqual(error, 2 * 2e-4 + 5e-6, "\(name).\(info.name) after step 1: more than one update apart")
+                    if error > 5e-6 + 1e-4 * abs(wanted) { flipped += 1 }
+                    elements += 1
                 }
-                XCTAssertLessThan(Double(flipped), 0.002 * Double(elements), "\(name): \(flipped) of \(elements) elements moved the other way")
-                // R1's passes leave the running statistics alone (PyTorch's adds no forward pass);
-                // D's were last updated in the G step, by weights with those few elements apart.
-                try assertBuffers(network, name, r1, prefix: "train.after1", rtol: 1e-3, atol: 5e-5)
+            }
+            XCTAssertLessThan(Double(flipped), 0.002 * Double(elements), "\(name): \(flipped) of \(elements) elements moved the other way")
+            // R1's passes leave the running statistics alone (PyTorch's adds no forward pass);
+            // D's were last updated in the G step, by weights with those few elements apart.
+            try assertBuffers(network, name, r1, prefix: "train.after1", rtol: 1e-3, atol: 5e-5)
+        }
+    }
+
+    /// Between lazy R1's steps the trainer steps as without R1, bit for bit; on its steps it adds
+    /// R1 to the d_loss of the same D (its losses come before D's update), and remembers it.
+    func testLazyR1LeavesTheStepsBetweenAlone() throws {
+        let fixtures = try Fixtures.load("train5.safetensors")
+        let plain = try makeTrainer(fixtures, bceFrom: .logits), lazy = try makeTrainer(fixtures, bceFrom: .logits, r1: 1, r1Every: 3)
+        lazy.iteration = 1 // steps after 1 and 2 completed ones are not penalised, the one after 3 is
+        for step in 1...3 {
+            let (withR1, without) = (try runStep(step, lazy, fixtures), try runStep(step, plain, fixtures))
+            let penalty = withR1.dLoss - without.dLoss
+            if step < 3 {
+                XCTAssertEqual(penalty, 0, "step \(step): no R1 reported before the first penalised step")
+                for (network, other) in [(lazy.generator, plain.generator), (lazy.discriminator, plain.discriminator)] {
+                    XCTAssertEqual(Array(network.parameters.values), Array(other.parameters.values), "step \(step): no R1 between its steps")
+                }
+            } else {
+                XCTAssertGreaterThan(penalty, 0.01, "the third step is penalised")
+                XCTAssertEqual(try XCTUnwrap(lazy.gradientPenalty).lastValue, penalty, accuracy: 1e-5 * withR1.dLoss)
+                XCTAssertNotEqual(Array(lazy.discriminator.parameters.values), Array(plain.discriminator.parameters.values))
             }
         }
     }

@@ -25,6 +25,7 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
                     both rates fall along half a cosine from step S over N steps to F times themselves;
   --r1 G            the R1 gradient penalty on D at the real images, G/2 * mean |grad_x D(x)|^2
                     (on logits with --logits), added to D's loss (autograd's double backward);
+  --r1-every K      lazy R1: K times the penalty at every K-th step only (steps 0, K, 2K, ...);
   --lookahead K --lookahead-alpha A
                     lookahead for both nets: every K steps their parameters move to
                     slow + A * (fast - slow), and that point becomes the new slow one;
@@ -72,6 +73,7 @@ def main():
     parser.add_argument("--lr-decay-steps", type=int, default=0)
     parser.add_argument("--lr-floor", type=float, default=0.1)
     parser.add_argument("--r1", type=float, default=0.0)
+    parser.add_argument("--r1-every", type=int, default=1)
     parser.add_argument("--lookahead", type=int, default=0)
     parser.add_argument("--lookahead-alpha", type=float, default=0.5)
     parser.add_argument("--top-k", type=float, default=0.0)
@@ -119,13 +121,14 @@ def main():
             for opt, rate in ((opt_d, args.lr_d), (opt_g, args.lr_g)):
                 opt.param_groups[0]["lr"] = rate * factor
             opt_d.zero_grad()
-            seen = noisy(real, step).requires_grad_(args.r1 > 0)
+            penalised = args.r1 > 0 and step % args.r1_every == 0
+            seen = noisy(real, step).requires_grad_(penalised)
             real_out = D(seen)
             d_loss = (loss(real_out, torch.full((n,), args.real_label))
                       + loss(D(noisy(G(torch.randn(n, 100, 1, 1)).detach(), step)), torch.zeros(n))) / 2
-            if args.r1 > 0:  # R1: gamma/2 * E ||grad_x D(x)||^2 on the real batch (D's logits)
+            if penalised:  # R1: gamma/2 * E ||grad_x D(x)||^2 on the real batch (D's logits), x K when lazy
                 grad, = torch.autograd.grad(real_out.sum(), seen, create_graph=True)
-                d_loss = d_loss + args.r1 / 2 * grad.pow(2).reshape(n, -1).sum(1).mean()
+                d_loss = d_loss + args.r1 * args.r1_every / 2 * grad.pow(2).reshape(n, -1).sum(1).mean()
             d_loss.backward()
             opt_d.step()
             opt_g.zero_grad()

@@ -69,7 +69,7 @@ public final class DCGANTrainer {
         generator = try Network.generator(context, config: config.model)
         discriminator = try Network.discriminator(context, config: config.model, logits: config.bceFrom == .logits,
                                                   penaltySlot: config.gradientPenalty != nil)
-        gradientPenalty = config.gradientPenalty.map(GradientPenalty.init(weight:))
+        gradientPenalty = config.gradientPenalty.map { GradientPenalty(weight: $0, interval: config.gradientPenaltyInterval ?? 1) }
         optimizerG = Adam(parameterCount: generator.parameterCount, learningRate: config.learningRateG,
                           beta1: config.beta1, beta2: config.beta2)
         optimizerD = Adam(parameterCount: discriminator.parameterCount, learningRate: config.learningRateD,
@@ -159,8 +159,8 @@ public final class DCGANTrainer {
         let fakeOutput = try discriminator.forward(seenByD(fakeForD, into: noisy?.fake), training: true, weightsChanged: false)
         let (fakeLoss, dGZ) = loss(fakeOutput, target: 0, scale: 0.5, gradient: lossGradient)
         discriminator.backward(lossGradient, inputGradient: false, weightGradients: true)
-        // R1 at the real batch D saw: its gradient joins slot 0.
-        let penalty = try gradientPenalty?.apply(discriminator: discriminator, real: realSeen) ?? 0
+        // R1 at the real batch D saw (on its steps, when lazy): its gradient joins slot 0.
+        let penalty = try gradientPenalty?.step(after: iteration, discriminator: discriminator, real: realSeen) ?? 0
         context.phase("adam") {
             optimizerD.update(discriminator.parameters.values,
                               gradients: [discriminator.parameters.gradient(slot: 0), discriminator.parameters.gradient(slot: 1)])

@@ -13,9 +13,16 @@
 /// norm (the fixture's D, and a width-16 D on the smileys; at 1e-2 the curvature makes it 2%,
 /// below 1e-3 the rounding gains nothing). Three more forward and backward passes of D over the real batch: one for g, two for
 /// the difference.
+///
+/// Lazily (`interval` k > 1, StyleGAN2's lazy regularisation) it runs at every k-th step only,
+/// with k·γ, so that on average D gets the same pull at 1/k of the passes.
 final class GradientPenalty {
     /// γ.
     let weight: Float
+    /// Steps between penalised steps (1: every step).
+    let interval: Int
+    /// R1 (at γ) where it was last computed: what the steps in between report in d_loss.
+    private(set) var lastValue: Float = 0
     /// Root-mean-square change of a pixel (in [-1, 1] units) between x and x ± h·g.
     static let pixelStep: Float = 1e-3
     /// D's gradient slot for the difference's passes (after the real and fake halves' 0 and 1).
@@ -35,12 +42,28 @@ final class GradientPenalty {
         }
     }
 
-    init(weight: Float) { self.weight = weight }
+    init(weight: Float, interval: Int = 1) {
+        self.weight = weight
+        self.interval = interval
+    }
 
-    /// Adds R1's gradient to D's gradient slot 0 and returns R1. `real`: plain float32, the batch
-    /// D saw in this step; D's weights as in that step's passes. D's running statistics are left as
-    /// they were (PyTorch's penalty reuses the loss's forward pass and adds none).
-    func apply(discriminator: Network, real: Tensor) throws -> Float {
+    /// Whether the step after `completedSteps` is penalised: steps 0, k, 2k, … counted from 0.
+    func applies(after completedSteps: Int) -> Bool { completedSteps % interval == 0 }
+
+    /// On a penalised step (`applies(after:)`), adds k·R1's gradient to D's gradient slot 0; returns
+    /// R1 at γ, on the other steps as last computed.
+    func step(after completedSteps: Int, discriminator: Network, real: Tensor) throws -> Float {
+        if applies(after: completedSteps) {
+            lastValue = try apply(discriminator: discriminator, real: real, weight: weight * Float(interval)) / Float(interval)
+        }
+        return lastValue
+    }
+
+    /// Adds the gradient of R1 with γ = `weight` to D's gradient slot 0 and returns that R1.
+    /// `real`: plain float32, the batch D saw in this step; D's weights as in that step's passes.
+    /// D's running statistics are left as they were (PyTorch's penalty reuses the loss's forward
+    /// pass and adds none).
+    private func apply(discriminator: Network, real: Tensor, weight: Float) throws -> Float {
         let batch = real.dims[0]
         let buffers = try self.buffers[batch] ?? Buffers(discriminator, batch: batch)
         self.buffers[batch] = buffers

@@ -52,7 +52,10 @@ extension Recipe {
         }
         if let lookahead = config.lookahead { changes.append("lookahead every \(lookahead.interval) steps (α \(lookahead.alpha))") }
         if let topK = config.topK { changes.append("top-k (k ×\(topK.decay) an epoch, floor \(topK.floor) of the batch)") }
-        if let gamma = config.gradientPenalty { changes.append("R1 penalty γ \(gamma)") }
+        if let gamma = config.gradientPenalty {
+            let interval = config.gradientPenaltyInterval ?? 1
+            changes.append("R1 penalty γ \(gamma)" + (interval > 1 ? " (lazy: ×\(interval) every \(interval) steps)" : ""))
+        }
         if config.realLabel != seed.realLabel { changes.append("real label \(config.realLabel)") }
         if config.weightInit != seed.weightInit { changes.append("init \(config.weightInit.rawValue)") }
         if config.bceFrom == .logits { changes.append("BCE from D's logits") }

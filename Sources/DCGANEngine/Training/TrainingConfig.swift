@@ -35,6 +35,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var topK: TopK?
     /// The R1 gradient penalty's weight γ on D's loss (nil: none, the seed's; `GradientPenalty`).
     public var gradientPenalty: Float?
+    /// Lazy R1: the penalty, times this, at every this-many-th step only (nil: every step).
+    public var gradientPenaltyInterval: Int?
 
     public init() {}
 
@@ -96,6 +98,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         if let gamma = gradientPenalty, !(gamma.isFinite && gamma > 0) {
             throw ConfigError("--r1 must be 0 (none) or a positive finite number, got \(gamma)")
+        }
+        if let interval = gradientPenaltyInterval {
+            try positive(interval, "--r1-every")
+            if gradientPenalty == nil { throw ConfigError("--r1-every needs the R1 penalty (--r1)") }
         }
         try learningRateDecay?.validate()
         try lookahead?.validate()
