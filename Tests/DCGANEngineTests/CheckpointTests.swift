@@ -12,24 +12,31 @@ final class CheckpointTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
 
-    /// 2×N steps straight equal N steps + save + resume + N steps, bit for bit, across epoch boundaries.
+    /// 2×N steps straight equal N steps + save + resume + N steps, bit for bit, across epoch
+    /// boundaries; also with lazy R1 resumed between its steps (their d_loss carries its last value).
     func testResumeContinuesExactly() throws {
         let steps = 4
-        let straight = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
-        let expected = try (0..<(2 * steps)).map { _ in try straight.step() }
+        var lazyR1 = TrainingConfig.tiny(seed: 13)
+        lazyR1.gradientPenalty = 1
+        lazyR1.gradientPenaltyInterval = 3
+        for config in [TrainingConfig.tiny(seed: 13), lazyR1] {
+            let straight = try DCGANTrainer(config: config)
+            let expected = try (0..<(2 * steps)).map { _ in try straight.step() }
 
-        let first = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
-        for _ in 0..<steps { _ = try first.step() }
-        let path = "\(directory!)/mid.safetensors"
-        try Checkpoint.save(first, to: path)
-        let resumed = try DCGANTrainer(resuming: try CheckpointFile(path: path))
-        XCTAssertEqual(resumed.iteration, steps)
-        let continued = try (0..<steps).map { _ in try resumed.step() }
+            let first = try DCGANTrainer(config: config)
+            for _ in 0..<steps { _ = try first.step() }
+            let path = "\(directory!)/mid.safetensors"
+            try Checkpoint.save(first, to: path)
+            let resumed = try DCGANTrainer(resuming: try CheckpointFile(path: path))
+            XCTAssertEqual(resumed.iteration, steps)
+            let continued = try (0..<steps).map { _ in try resumed.step() }
 
-        XCTAssertEqual(continued.map(\.dLoss.bitPattern), expected.suffix(steps).map(\.dLoss.bitPattern))
-        XCTAssertEqual(continued.map(\.gLoss.bitPattern), expected.suffix(steps).map(\.gLoss.bitPattern))
-        XCTAssertEqual(Array(resumed.generator.parameters.values), Array(straight.generator.parameters.values))
-        XCTAssertEqual(Array(resumed.optimizerD.exponentialAverageSquared), Array(straight.optimizerD.exponentialAverageSquared))
+            let label = Recipe.describe(config)
+            XCTAssertEqual(continued.map(\.dLoss.bitPattern), expected.suffix(steps).map(\.dLoss.bitPattern), label)
+            XCTAssertEqual(continued.map(\.gLoss.bitPattern), expected.suffix(steps).map(\.gLoss.bitPattern), label)
+            XCTAssertEqual(Array(resumed.generator.parameters.values), Array(straight.generator.parameters.values), label)
+            XCTAssertEqual(Array(resumed.optimizerD.exponentialAverageSquared), Array(straight.optimizerD.exponentialAverageSquared), label)
+        }
     }
 
     func testEveryTensorRoundTrips() throws {

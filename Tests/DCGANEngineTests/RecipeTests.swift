@@ -11,18 +11,21 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(tuned.generatorAverageDecay, 0.995)
         XCTAssertEqual([tuned.learningRateG, tuned.learningRateD], [4e-4, 4e-4])
         XCTAssertEqual(tuned.bceFrom, .logits)
+        XCTAssertEqual(tuned.gradientPenalty, 1)
+        XCTAssertEqual(tuned.gradientPenaltyInterval, 4)
         tuned.generatorAverageDecay = nil
         tuned.bceFrom = nil
+        tuned.gradientPenalty = nil
+        tuned.gradientPenaltyInterval = nil
         tuned.learningRateG = 2e-4
         tuned.learningRateD = 2e-4
         XCTAssertEqual(tuned, TrainingConfig(), "the tuned recipe changes only the options it names")
     }
 
-    /// The average after t updates is Σ_s (1 − d)·d^(t−s)·G_s / (1 − d^t) over G's states after each
-    /// update, for weights and BatchNorm running statistics alike.
     func testDescriptionsNameTheRecipeAndWhatDiffersFromTheSeed() {
         XCTAssertEqual(Recipe.describe(TrainingConfig()), "seed")
-        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: lr 0.0004, BCE from D's logits, moving average of G (decay 0.995) samples")
+        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: lr 0.0004, R1 penalty γ 1.0 (lazy: ×4 every 4 steps), "
+                       + "BCE from D's logits, moving average of G (decay 0.995) samples")
         var custom = Recipe.tuned.config
         custom.seed = 9
         custom.iterations = 10
@@ -31,9 +34,10 @@ final class RecipeTests: XCTestCase {
         custom.learningRateDecay = LearningRateDecay(start: 700, steps: 800, floor: 0.1)
         XCTAssertNil(Recipe.matching(custom))
         XCTAssertEqual(Recipe.describe(custom), "custom: lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, "
-                       + "BCE from D's logits, moving average of G (decay 0.995) samples")
+                       + "R1 penalty γ 1.0 (lazy: ×4 every 4 steps), BCE from D's logits, moving average of G (decay 0.995) samples")
         var penalised = Recipe.tuned.config
-        penalised.gradientPenalty = 1
+        penalised.gradientPenaltyInterval = nil
+        XCTAssertNil(Recipe.matching(penalised), "R1 at every step is not the tuned recipe")
         penalised.beta1 = 0
         penalised.beta2 = 0.99
         XCTAssertNil(Recipe.matching(penalised))
@@ -51,6 +55,8 @@ final class RecipeTests: XCTestCase {
         XCTAssertThrowsError(try penalised.validate(), "--r1-every 0")
     }
 
+    /// The average after t updates is Σ_s (1 − d)·d^(t−s)·G_s / (1 − d^t) over G's states after each
+    /// update, for weights and BatchNorm running statistics alike.
     func testAverageIsTheBiasCorrectedMovingAverageOfEveryStep() throws {
         let decay: Float = 0.8
         var config = TrainingConfig.tiny()

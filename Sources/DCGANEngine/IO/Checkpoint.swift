@@ -8,7 +8,8 @@ import Foundation
 /// - `optimizer.<net>.<param>.exp_avg[_sq]` and `optimizer.<net>.step`: Adam's state;
 /// - `lookahead.<net>.<param>`: lookahead's slow weights, when the recipe has lookahead;
 /// - `trainer.*`: the random generators' states and the epoch's data order;
-/// - `__metadata__`: format version, iteration, epoch, learning rates, the run's configuration.
+/// - `__metadata__`: format version, iteration, epoch, learning rates, the run's configuration, and
+///   with R1 its last value (`r1_last`, which lazy R1's steps between report).
 public enum Checkpoint {
     public static let formatVersion = "1"
     static let averagePrefix = "generator_ema."
@@ -53,6 +54,7 @@ public enum Checkpoint {
             "lr_d": String(trainer.optimizerD.learningRate),
             "config": String(decoding: config, as: UTF8.self),
         ]
+        if let penalty = trainer.gradientPenalty { writer.metadata["r1_last"] = String(penalty.lastValue) }
         return try writer.serialized()
     }
 
@@ -234,6 +236,8 @@ extension DCGANTrainer {
             optimizer.restore(step: step)
         }
         for (values, slow) in slowStates { _ = values.update(fromContentsOf: slow) }
+        // Lazy R1's last value, which the steps until its next computation report (0 in older files).
+        gradientPenalty?.lastValue = file.metadata["r1_last"].flatMap(Float.init) ?? 0
         optimizerG.learningRate = rates.generator
         optimizerD.learningRate = rates.discriminator
         self.loader = loader

@@ -21,8 +21,9 @@ final class GradientPenalty {
     let weight: Float
     /// Steps between penalised steps (1: every step).
     let interval: Int
-    /// R1 (at γ) where it was last computed: what the steps in between report in d_loss.
-    private(set) var lastValue: Float = 0
+    /// R1 (at γ) where it was last computed: what the steps in between report in d_loss (kept in
+    /// checkpoints, so a resumed run reports what the uninterrupted one does).
+    var lastValue: Float = 0
     /// Root-mean-square change of a pixel (in [-1, 1] units) between x and x ± h·g.
     static let pixelStep: Float = 1e-3
     /// D's gradient slot for the difference's passes (after the real and fake halves' 0 and 1).
