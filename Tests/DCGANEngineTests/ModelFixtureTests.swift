@@ -41,6 +41,28 @@ final class ModelFixtureTests: XCTestCase {
                     "discriminator eval-mode output")
     }
 
+    /// A backward pass for dL/dx alone (the G step through D, R1's first pass) leaves the selected
+    /// gradient slot as it was, BatchNorm's dγ and dβ included (oneDNN computes them in the same
+    /// pass; they go to scratch); with weight gradients the same pass writes all of them.
+    func testInputOnlyBackwardLeavesTheWeightGradientsAlone() throws {
+        let context = try DNNLContext()
+        let fixtures = try Fixtures.load("models.safetensors")
+        let discriminator = try Network.discriminator(context, config: config)
+        try discriminator.load(from: fixtures, prefix: "init.discriminator.")
+        let x = try Tensor.filled(context, dims: [4, 3, 64, 64], try fixtures.floats("x"))
+        let slot = discriminator.parameters.gradient(slot: 0)
+        let sentinel: Float = 12345
+        slot.update(repeating: sentinel)
+        let output = try discriminator.forward(x, training: true)
+        let dy = try Tensor.filled(context, dims: output.dims, [Float](repeating: 1, count: output.dims.reduce(1, *)))
+        XCTAssertNotNil(discriminator.backward(dy, inputGradient: true, weightGradients: false))
+        XCTAssertTrue(slot.allSatisfy { $0 == sentinel }, "a data-only backward pass wrote into the gradient slot")
+        discriminator.backward(dy, inputGradient: false, weightGradients: true)
+        for info in discriminator.parameters.parameters {
+            XCTAssertFalse(slot[info.offset..<(info.offset + info.count)].contains(sentinel), "\(info.name): no gradient written")
+        }
+    }
+
     func testStateDictionaryNamesMatchPyTorch() throws {
         let context = try DNNLContext()
         let fixtures = try Fixtures.load("models.safetensors")

@@ -11,8 +11,8 @@
 /// float32 resolves). What is left is BatchNorm's curvature, O(h²), and float32's rounding: with
 /// a step of about 1e-3 of a pixel it agreed with float64 autograd to 2–5e-4 of the gradient's
 /// norm (the fixture's D, and a width-16 D on the smileys; at 1e-2 the curvature makes it 2%,
-/// below 1e-3 the rounding gains nothing). Three more forward and backward passes of D over the real batch: one for g, two for
-/// the difference.
+/// below 1e-3 the rounding gains nothing). Three more forward and backward passes of D over the
+/// real batch: one for g, two for the difference.
 ///
 /// Lazily (`interval` k > 1, StyleGAN2's lazy regularisation) it runs at every k-th step only,
 /// with k·γ, so that on average D gets the same pull at 1/k of the passes.
