@@ -116,13 +116,7 @@ struct RecipeOptions: ParsableArguments {
         if let emaStatistics { config.averageStatistics = emaStatistics == .averaged ? nil : emaStatistics }
         if let instanceNoise { config.instanceNoise = instanceNoise == 0 ? nil : instanceNoise }
         config.instanceNoiseSteps = config.instanceNoise == nil ? nil : instanceNoiseSteps ?? config.instanceNoiseSteps ?? 1000
-        if lrDecaySteps == 0 {
-            config.learningRateDecay = nil
-        } else if lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil {
-            let decay = config.learningRateDecay ?? LearningRateDecay(start: 0, steps: 1000, floor: 0.1)
-            config.learningRateDecay = LearningRateDecay(start: lrDecayStart ?? decay.start, steps: lrDecaySteps ?? decay.steps,
-                                                         floor: lrFloor ?? decay.floor)
-        }
+        if let decay = learningRateDecay(changing: config.learningRateDecay) { config.learningRateDecay = decay }
         if lookahead == 0 {
             config.lookahead = nil
         } else if let interval = lookahead ?? config.lookahead?.interval, lookahead != nil || lookaheadAlpha != nil {
@@ -141,14 +135,23 @@ struct RecipeOptions: ParsableArguments {
         return config
     }
 
-    /// Flags that define a run and cannot change when it resumes.
+    /// The decay the --lr-decay flags make of `base` (the recipe's or a checkpoint's): nil when
+    /// none is given, `.some(nil)` for none at all.
+    func learningRateDecay(changing base: LearningRateDecay?) -> LearningRateDecay?? {
+        if lrDecaySteps == 0 { return .some(nil) }
+        guard lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil else { return nil }
+        let decay = base ?? LearningRateDecay(start: 0, steps: 1000, floor: 0.1)
+        return LearningRateDecay(start: lrDecayStart ?? decay.start, steps: lrDecaySteps ?? decay.steps, floor: lrFloor ?? decay.floor)
+    }
+
+    /// Flags that define a run and cannot change when it resumes (the length and the learning-rate
+    /// decay of the steps left can).
     var fixedByCheckpoint: [String] {
         [("--recipe", recipe != nil), ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
          ("--lr", lr != nil || lrG != nil || lrD != nil), ("--beta1", beta1 != nil), ("--beta2", beta2 != nil),
          ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil || emaStatistics != nil),
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
-         ("--lr-decay", lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil),
          ("--lookahead", lookahead != nil || lookaheadAlpha != nil), ("--top-k", topK != nil || topKDecay != nil),
          ("--r1", r1 != nil || r1Every != nil)].filter(\.1).map(\.0)
     }
@@ -165,7 +168,7 @@ struct Train: AsyncParsableCommand {
     var runDir: String?
     @Option(help: "Send a preview of generated faces every this many steps.")
     var previewEvery = 25
-    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it).")
+    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr-decay-* give the steps left a new decay).")
     var resume: String?
     @Option(help: "Also write last.safetensors every this many steps (default: only at the end of each epoch).")
     var saveEvery = 0
@@ -215,7 +218,8 @@ struct Train: AsyncParsableCommand {
         if let resume {
             let file: CheckpointFile
             do { file = try CheckpointFile(path: resume) } catch { throw CommandFailure("\(error)") }
-            source = .resume(file, epochs: recipe.epochs, iterations: recipe.iterations)
+            let decay = file.config.flatMap { recipe.learningRateDecay(changing: $0.learningRateDecay) }
+            source = .resume(file, ResumeChanges(epochs: recipe.epochs, iterations: recipe.iterations, learningRateDecay: decay))
         } else {
             source = .fresh(recipe.makeConfig())
         }

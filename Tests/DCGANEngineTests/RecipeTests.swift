@@ -206,6 +206,40 @@ final class RecipeTests: XCTestCase {
         }
     }
 
+    /// Resuming with a new decay (starting at the checkpoint's step) is the run that had it all
+    /// along, bit for bit, and the checkpoints it writes carry it; `.some(nil)` takes a decay away.
+    func testResumeWithANewDecayIsTheRunThatHadItAllAlong() throws {
+        let directory = NSTemporaryDirectory() + "dcgan-recipe-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let decay = LearningRateDecay(start: 2, steps: 2, floor: 0.25)
+        var withDecay = TrainingConfig.tiny()
+        withDecay.learningRateDecay = decay
+        let straight = try DCGANTrainer(config: withDecay)
+        let expected = try (0..<5).map { _ in try straight.step() }
+        let (_, file) = try DCGANTrainer.checkpointed(TrainingConfig.tiny(), after: 2, to: directory + "/plain.safetensors")
+        XCTAssertNil(file.config?.learningRateDecay)
+
+        let resumed = try DCGANTrainer(resuming: file, changes: ResumeChanges(learningRateDecay: .some(decay)))
+        XCTAssertEqual(resumed.config.learningRateDecay, decay)
+        let continued = try (0..<3).map { _ in try resumed.step() }
+        XCTAssertEqual(continued.map(\.gLoss.bitPattern), expected.suffix(3).map(\.gLoss.bitPattern))
+        XCTAssertEqual(resumed.optimizerG.effectiveLearningRate, withDecay.learningRateG * 0.25)
+        XCTAssertTrue(Array(resumed.generator.parameters.values) == Array(straight.generator.parameters.values))
+        let path = directory + "/decayed.safetensors"
+        try Checkpoint.save(resumed, to: path)
+        XCTAssertEqual(try CheckpointFile(path: path).config?.learningRateDecay, decay)
+
+        // Taken away again: the base rates from the next step on.
+        let undecayed = try DCGANTrainer(resuming: try CheckpointFile(path: path), changes: ResumeChanges(learningRateDecay: .some(nil)))
+        _ = try undecayed.step()
+        XCTAssertEqual(undecayed.optimizerG.effectiveLearningRate, withDecay.learningRateG)
+        XCTAssertThrowsError(try DCGANTrainer(resuming: file, changes: ResumeChanges(
+            learningRateDecay: .some(LearningRateDecay(start: 0, steps: 0, floor: 0.1))))) {
+            XCTAssertTrue("\($0)".contains("--lr-decay-steps"), "\($0)")
+        }
+    }
+
     func testBadRecipeValuesAreRefused() {
         for change in [{ (c: inout TrainingConfig) in c.generatorAverageDecay = 1 },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0 },

@@ -155,6 +155,19 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertEqual(recorder.steps.count, 6, "training went on")
     }
 
+    /// A run directory whose metrics file cannot be opened stops the run before its first step,
+    /// naming the file, instead of training without a record.
+    func testUnwritableMetricsStopTheRunBeforeItStarts() throws {
+        try FileManager.default.createDirectory(atPath: "\(directory!)/metrics.jsonl", withIntermediateDirectories: true)
+        let session = try session(iterations: 4)
+        let recorder = Recorder(session.events)
+        session.start()
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let errors = recorder.all.compactMap { if case let .error(text) = $0 { return text } else { return nil } }
+        XCTAssertTrue(errors.contains { $0.contains("cannot start training") && $0.contains("metrics.jsonl") }, "\(errors)")
+        XCTAssertEqual(recorder.steps.count, 0)
+    }
+
     private func tinySession(iterations: Int, average: Float? = nil, configure: (inout SessionOptions) -> Void) throws -> TrainingSession {
         var config = TrainingConfig()
         config.generatorAverageDecay = average

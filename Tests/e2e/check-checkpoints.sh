@@ -14,6 +14,14 @@ small=(--latent-size 8 --feature-maps 8 --batch-size 16 --threads 1 --seed 4)
   | sed -n 1,6p | cut -d, -f2-4 >"$work/resumed.txt"
 tail -6 "$work/straight.txt" | cmp -s - "$work/resumed.txt" || {
   echo "resumed losses differ from the uninterrupted run:"; diff <(tail -6 "$work/straight.txt") "$work/resumed.txt"; exit 1; }
+# Resuming with a learning-rate decay for the steps left is the run that had it from the start.
+decay=(--lr-decay-start 6 --lr-decay-steps 4 --lr-floor 0.25)
+"$bin" train --headless "${small[@]}" "${decay[@]}" --iterations 12 --run-dir "$work/decayed" | sed -n 7,12p | cut -d, -f2-4,7-8 >"$work/decayed.txt"
+"$bin" train --headless --resume "$work/first/last.safetensors" "${decay[@]}" --iterations 12 --threads 1 --run-dir "$work/redecayed" \
+  | sed -n 1,6p | cut -d, -f2-4,7-8 >"$work/redecayed.txt"
+cmp -s "$work/decayed.txt" "$work/redecayed.txt" && ! cmp -s "$work/decayed.txt" <(tail -6 "$work/straight.txt") || {
+  echo "resumed with a decay differs from the run with it:"; diff "$work/decayed.txt" "$work/redecayed.txt"; exit 1; }
+grep -q '"lr_g":0.0001,' "$work/redecayed.txt" || { echo "the decay did not reach its floor:"; cat "$work/redecayed.txt"; exit 1; }
 # Changing the recipe while resuming is refused.
 set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --feature-maps 16 2>"$work/err" >/dev/null; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q "cannot change when resuming" "$work/err" || { echo "resume with --feature-maps: rc $rc"; cat "$work/err"; exit 1; }

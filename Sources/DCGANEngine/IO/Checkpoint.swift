@@ -167,13 +167,13 @@ public struct CheckpointFile: Sendable {
 
 extension DCGANTrainer {
     /// A trainer that continues exactly where `checkpoint` stopped: weights, buffers, Adam state,
-    /// learning rates, random generators and data order. `epochs` / `iterations` may extend the run.
-    public convenience init(resuming checkpoint: CheckpointFile, epochs: Int? = nil, iterations: Int?? = nil) throws {
+    /// learning rates, random generators and data order. `changes` may extend the run or give the
+    /// steps left another learning-rate schedule.
+    public convenience init(resuming checkpoint: CheckpointFile, changes: ResumeChanges = ResumeChanges()) throws {
         guard var config = checkpoint.config, checkpoint.hasTrainingState else {
             throw CheckpointError(path: checkpoint.path, problem: "no training state (model weights only): it can be sampled, not resumed")
         }
-        if let epochs { config.epochs = epochs }
-        if let iterations { config.iterations = iterations }
+        changes.apply(to: &config)
         try self.init(config: config)
         try restore(from: checkpoint)
     }

@@ -45,8 +45,8 @@ final class EngineLoop {
             switch source {
             case .fresh:
                 trainer = try DCGANTrainer(config: config)
-            case let .resume(file, epochs, iterations):
-                trainer = try DCGANTrainer(resuming: file, epochs: epochs, iterations: iterations)
+            case let .resume(file, changes):
+                trainer = try DCGANTrainer(resuming: file, changes: changes)
             }
             if options.writeRunFiles {
                 runDirectory = try RunDirectory(path: options.runDirectory, keep: options.keep)

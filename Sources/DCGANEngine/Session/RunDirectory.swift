@@ -17,12 +17,14 @@ final class RunDirectory {
         self.keep = keep
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         RunDirectory.removeAbandonedTemporaryFiles(in: path)
+        // Appended to (a resumed run may share the directory); a run that cannot log refuses to
+        // start rather than train for hours and keep no record.
         let metricsPath = "\(path)/metrics.jsonl"
-        if !FileManager.default.fileExists(atPath: metricsPath) {
-            FileManager.default.createFile(atPath: metricsPath, contents: nil)
+        let fd = open(metricsPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw AtomicFile.WriteError(description: "cannot open \(metricsPath) for writing: \(String(cString: strerror(errno)))")
         }
-        metrics = FileHandle(forWritingAtPath: metricsPath)
-        _ = try? metrics?.seekToEnd()
+        metrics = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
     deinit { try? metrics?.close() }

@@ -44,18 +44,17 @@ public enum BestCheckpointRule: String, Sendable, CaseIterable {
 /// Where a session's trainer comes from.
 public enum TrainerSource: Sendable {
     case fresh(TrainingConfig)
-    /// Continue a checkpoint; `epochs` / `iterations` may extend the run.
-    case resume(CheckpointFile, epochs: Int?, iterations: Int?)
+    /// Continue a checkpoint, with what a resumed run may change.
+    case resume(CheckpointFile, ResumeChanges)
 
     /// The configuration the run will have.
     public var config: TrainingConfig {
         switch self {
         case let .fresh(config):
             return config
-        case let .resume(file, epochs, iterations):
+        case let .resume(file, changes):
             var config = file.config ?? TrainingConfig()
-            if let epochs { config.epochs = epochs }
-            if let iterations { config.iterations = iterations }
+            changes.apply(to: &config)
             return config
         }
     }

@@ -18,7 +18,7 @@ public final class TrainingSession: TrainingController {
     /// Validates the configuration now, so that bad values fail before any thread starts.
     public init(source: TrainerSource, options: SessionOptions) throws {
         try source.config.validate()
-        if case let .resume(file, _, _) = source, !file.hasTrainingState {
+        if case let .resume(file, _) = source, !file.hasTrainingState {
             throw CheckpointError(path: file.path, problem: "no training state (model weights only): it can be sampled, not resumed")
         }
         self.source = source
