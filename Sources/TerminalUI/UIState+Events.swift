@@ -13,14 +13,17 @@ extension UIState {
             record(.info, "started: \(info.totalIterations) steps, batch \(info.batchSize), run dir \(info.runDirectory)",
                    now: now)
 
+        case .history(let steps):
+            for metrics in steps { appendToCharts(metrics) }
+            if let first = steps.first, let last = steps.last {
+                record(.info, "charts continue from the checkpoint's run: steps \(first.iteration)–\(last.iteration)", now: now)
+            }
+
         case .step(let metrics):
             latestStep = metrics
             epoch = metrics.epoch
             iteration = metrics.iteration
-            gLoss.append(metrics.gLoss, step: metrics.iteration)
-            dLoss.append(metrics.dLoss, step: metrics.iteration)
-            dReal.append(metrics.dX, step: metrics.iteration)
-            dFake.append(metrics.dGZ, step: metrics.iteration)
+            appendToCharts(metrics)
             if !learningRatePending(.generator) { learningRateG = metrics.lrG }
             if !learningRatePending(.discriminator) { learningRateD = metrics.lrD }
             if metrics.imagesPerSecond.isFinite && metrics.imagesPerSecond > 0 {
@@ -95,6 +98,13 @@ extension UIState {
         pending.removeAll()
         if summary != nil { return [] }
         return [.exit(exitResult())]
+    }
+
+    private mutating func appendToCharts(_ metrics: StepMetrics) {
+        gLoss.append(metrics.gLoss, step: metrics.iteration)
+        dLoss.append(metrics.dLoss, step: metrics.iteration)
+        dReal.append(metrics.dX, step: metrics.iteration)
+        dFake.append(metrics.dGZ, step: metrics.iteration)
     }
 
     mutating func sendStop() -> [UIAction] {

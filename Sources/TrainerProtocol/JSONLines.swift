@@ -10,6 +10,20 @@ extension StepMetrics {
     }
 }
 
+extension StepMetrics {
+    /// Reads a step line back (nil for any other line: quality, summary, or damaged). A null
+    /// (non-finite) number reads as NaN.
+    public init?(jsonLine line: Substring) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let epoch = object["epoch"] as? Int, let iteration = object["iteration"] as? Int,
+              object["d_loss"] != nil else { return nil }
+        func number(_ key: String) -> Double { (object[key] as? NSNumber)?.doubleValue ?? .nan }
+        self.init(epoch: epoch, iteration: iteration, dLoss: Float(number("d_loss")), gLoss: Float(number("g_loss")),
+                  dX: Float(number("d_x")), dGZ: Float(number("d_g_z")), lrG: Float(number("lr_g")), lrD: Float(number("lr_d")),
+                  imagesPerSecond: number("images_per_s"))
+    }
+}
+
 extension RunSummary {
     public var jsonLine: String {
         "{\"summary\":{\"state\":\"\(state.rawValue.lowercased())\",\"iterations\":\(iterations),\"epochs\":\(epochs),"

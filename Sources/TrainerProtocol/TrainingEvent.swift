@@ -134,6 +134,9 @@ public struct RunSummary: Sendable, Equatable {
 /// Everything the engine tells a front end.
 public enum TrainingEvent: Sendable, Equatable {
     case started(RunInfo)
+    /// A resumed run's earlier steps (from the checkpoint's `metrics.jsonl`, oldest first), sent
+    /// once before its first step so that charts continue where they stopped.
+    case history([StepMetrics])
     case step(StepMetrics)
     case epochEnded(epoch: Int, iteration: Int)
     /// A preview batch: generated from the fixed preview noise, or real training images.

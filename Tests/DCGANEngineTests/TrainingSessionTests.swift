@@ -168,6 +168,52 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertEqual(recorder.steps.count, 0)
     }
 
+    /// A resumed session first sends the steps its checkpoint's run logged (for the charts),
+    /// read back from metrics.jsonl exactly as they were sent.
+    func testResumeSendsTheCheckpointsHistoryFirst() throws {
+        let first = try session(iterations: 4)
+        let firstRecorder = Recorder(first.events)
+        first.start()
+        _ = waitFor(firstRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let logged = firstRecorder.steps
+        XCTAssertEqual(logged.count, 4)
+
+        var options = SessionOptions()
+        options.previewCount = 4
+        options.runDirectory = directory + "/resumed"
+        let file = try CheckpointFile(path: directory + "/last.safetensors")
+        let resumed = try TrainingSession(source: .resume(file, ResumeChanges(iterations: 5)), options: options)
+        let recorder = Recorder(resumed.events)
+        resumed.start()
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let events = recorder.all
+        guard let index = events.firstIndex(where: { if case .history = $0 { return true } else { return false } }),
+              case let .history(history) = events[index] else { return XCTFail("no history event") }
+        XCTAssertLessThan(index, events.firstIndex { if case .step = $0 { return true } else { return false } } ?? 0)
+        XCTAssertEqual(history.map(\.iteration), [1, 2, 3, 4])
+        XCTAssertEqual(history.map(\.gLoss.bitPattern), logged.map(\.gLoss.bitPattern))
+        XCTAssertEqual(history.map(\.dGZ.bitPattern), logged.map(\.dGZ.bitPattern))
+        XCTAssertEqual(history.map(\.lrD), logged.map(\.lrD))
+        XCTAssertEqual(recorder.steps.map(\.iteration), [5])
+    }
+
+    /// A directory resumed into twice logs steps again after the checkpoint: the later lines win;
+    /// other lines (quality, summary, damaged) are skipped, steps past the checkpoint left out.
+    func testHistoryKeepsTheLinesThatLedToTheCheckpoint() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        func line(_ iteration: Int, _ gLoss: Float) -> String {
+            StepMetrics(epoch: 1, iteration: iteration, dLoss: 1, gLoss: gLoss, dX: 0.5, dGZ: 0.5, lrG: 2e-4, lrD: 2e-4,
+                        imagesPerSecond: 10).jsonLine
+        }
+        let lines = [line(1, 1), line(2, 2), line(3, 3), "{\"quality\":{\"iteration\":3}}", line(2, 20), "{\"epoch\":1,\"itera",
+                     line(3, 30), line(4, 40), "{\"summary\":{}}"]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/metrics.jsonl", atomically: true, encoding: .utf8)
+        let history = RunDirectory.stepHistory(besideCheckpoint: directory + "/last.safetensors", through: 3)
+        XCTAssertEqual(history.map(\.iteration), [1, 2, 3])
+        XCTAssertEqual(history.map(\.gLoss), [1, 20, 30])
+        XCTAssertEqual(RunDirectory.stepHistory(besideCheckpoint: directory + "/nowhere/last.safetensors", through: 3), [])
+    }
+
     private func tinySession(iterations: Int, average: Float? = nil, configure: (inout SessionOptions) -> Void) throws -> TrainingSession {
         var config = TrainingConfig()
         config.generatorAverageDecay = average

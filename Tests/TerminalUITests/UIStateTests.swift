@@ -164,6 +164,21 @@ final class UIStateTests: XCTestCase {
         XCTAssertEqual(state.unsavedSteps, 0)
     }
 
+    /// A resumed run's earlier steps fill the charts before its own steps continue them.
+    func testHistoryFillsTheChartsBeforeTheFirstStep() {
+        var state = UIState()
+        var info = TestData.info
+        info.startIteration = 3
+        _ = state.apply(.started(info), now: 0)
+        _ = state.apply(.history((1...3).map { TestData.step($0, gLoss: Float($0)) }), now: 0)
+        _ = state.apply(.step(TestData.step(4, gLoss: 4)), now: 1)
+        XCTAssertEqual(state.gLoss.raw.values, [1, 2, 3, 4])
+        XCTAssertEqual(state.gLoss.raw.firstStep, 1)
+        XCTAssertEqual(state.dLoss.raw.values.count, 4)
+        XCTAssertEqual(state.iteration, 4)
+        XCTAssertTrue(state.log.contains { $0.text.contains("steps 1–3") })
+    }
+
     func testLogIsBounded() {
         var state = TestData.running(steps: 1)
         for i in 0..<500 { _ = state.apply(.warning("w\(i)"), now: 0) }

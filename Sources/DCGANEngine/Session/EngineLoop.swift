@@ -66,6 +66,10 @@ final class EngineLoop {
                               batchSize: config.batchSize, latentSize: config.model.latentSize,
                               featureMaps: config.model.featureMaps, threads: DNNLContext.maxThreads,
                               seed: config.seed, runDirectory: options.runDirectory)))
+        if case let .resume(file, _) = source {
+            let history = RunDirectory.stepHistory(besideCheckpoint: file.path, through: trainer.iteration)
+            if !history.isEmpty { emit(.history(history)) }
+        }
         emit(.stateChanged(.running))
         emit(.learningRatesChanged(generator: trainer.optimizerG.effectiveLearningRate, discriminator: trainer.optimizerD.effectiveLearningRate))
         sendPreview(.generated)

@@ -38,6 +38,22 @@ final class RunDirectory {
         }
     }
 
+    /// The steps up to `iteration` logged in the run directory of the checkpoint at
+    /// `checkpointPath` (empty when it has no readable `metrics.jsonl`), oldest first. A directory
+    /// resumed into more than once logs a step again after the checkpoint it resumed: the later
+    /// line is the one that led to the checkpoint.
+    static func stepHistory(besideCheckpoint checkpointPath: String, through iteration: Int) -> [StepMetrics] {
+        let directory = (checkpointPath as NSString).deletingLastPathComponent
+        let metricsPath = (directory.isEmpty ? "." : directory) + "/metrics.jsonl"
+        guard let data = FileManager.default.contents(atPath: metricsPath) else { return [] }
+        var latest: [Int: StepMetrics] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("{\"epoch\"") {
+            guard let step = StepMetrics(jsonLine: line), step.iteration <= iteration else { continue }
+            latest[step.iteration] = step
+        }
+        return latest.values.sorted { $0.iteration < $1.iteration }
+    }
+
     func log(_ step: StepMetrics) throws { try log(line: step.jsonLine) }
 
     func log(line: String) throws {
