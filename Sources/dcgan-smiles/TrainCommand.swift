@@ -116,7 +116,7 @@ struct RecipeOptions: ParsableArguments {
         if let emaStatistics { config.averageStatistics = emaStatistics == .averaged ? nil : emaStatistics }
         if let instanceNoise { config.instanceNoise = instanceNoise == 0 ? nil : instanceNoise }
         config.instanceNoiseSteps = config.instanceNoise == nil ? nil : instanceNoiseSteps ?? config.instanceNoiseSteps ?? 1000
-        if let decay = learningRateDecay(changing: config.learningRateDecay) { config.learningRateDecay = decay }
+        applySchedule(to: &config)
         if lookahead == 0 {
             config.lookahead = nil
         } else if let interval = lookahead ?? config.lookahead?.interval, lookahead != nil || lookaheadAlpha != nil {
@@ -127,33 +127,49 @@ struct RecipeOptions: ParsableArguments {
         } else if let floor = topK ?? config.topK?.floor, topK != nil || topKDecay != nil {
             config.topK = TopK(floor: floor, decay: topKDecay ?? config.topK?.decay ?? 0.99)
         }
-        if let r1 { config.gradientPenalty = r1 == 0 ? nil : r1 }
-        if let r1Every { config.gradientPenaltyInterval = r1Every == 1 ? nil : r1Every }
-        if config.gradientPenalty == nil { config.gradientPenaltyInterval = nil }
         config.model = ModelConfig(latentSize: latentSize ?? config.model.latentSize,
                                    featureMaps: featureMaps ?? config.model.featureMaps)
         return config
     }
 
-    /// The decay the --lr-decay flags make of `base` (the recipe's or a checkpoint's): nil when
-    /// none is given, `.some(nil)` for none at all.
-    func learningRateDecay(changing base: LearningRateDecay?) -> LearningRateDecay?? {
-        if lrDecaySteps == 0 { return .some(nil) }
-        guard lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil else { return nil }
-        let decay = base ?? LearningRateDecay(start: 0, steps: 1000, floor: 0.1)
-        return LearningRateDecay(start: lrDecayStart ?? decay.start, steps: lrDecaySteps ?? decay.steps, floor: lrFloor ?? decay.floor)
+    /// The schedule flags (--lr-decay-*, --r1, --r1-every) over `config`: the recipe's, or a
+    /// checkpoint's when resuming.
+    func applySchedule(to config: inout TrainingConfig) {
+        if lrDecaySteps == 0 {
+            config.learningRateDecay = nil
+        } else if lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil {
+            let decay = config.learningRateDecay ?? LearningRateDecay(start: 0, steps: 1000, floor: 0.1)
+            config.learningRateDecay = LearningRateDecay(start: lrDecayStart ?? decay.start, steps: lrDecaySteps ?? decay.steps,
+                                                         floor: lrFloor ?? decay.floor)
+        }
+        if let r1 { config.gradientPenalty = r1 == 0 ? nil : r1 }
+        if let r1Every { config.gradientPenaltyInterval = r1Every == 1 ? nil : r1Every }
+        if config.gradientPenalty == nil { config.gradientPenaltyInterval = nil }
     }
 
-    /// Flags that define a run and cannot change when it resumes (the length and the learning-rate
-    /// decay of the steps left can).
+    /// What resuming `checkpoint` with these flags changes: the length and the schedule of the
+    /// steps left. Refuses --r1-every where neither the flags nor the checkpoint have R1.
+    func resumeChanges(for checkpoint: TrainingConfig) throws -> ResumeChanges {
+        var changed = checkpoint
+        applySchedule(to: &changed)
+        if r1Every != nil, changed.gradientPenalty == nil {
+            throw CommandFailure("--r1-every needs --r1 (the checkpoint's run has none)")
+        }
+        return ResumeChanges(epochs: epochs, iterations: iterations, learningRateDecay: .some(changed.learningRateDecay),
+                             gradientPenalty: .some(changed.gradientPenalty),
+                             gradientPenaltyInterval: .some(changed.gradientPenaltyInterval))
+    }
+
+    /// Flags that define a run and cannot change when it resumes (the length and the schedule of
+    /// the steps left can).
     var fixedByCheckpoint: [String] {
         [("--recipe", recipe != nil), ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
          ("--lr", lr != nil || lrG != nil || lrD != nil), ("--beta1", beta1 != nil), ("--beta2", beta2 != nil),
          ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil || emaStatistics != nil),
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
-         ("--lookahead", lookahead != nil || lookaheadAlpha != nil), ("--top-k", topK != nil || topKDecay != nil),
-         ("--r1", r1 != nil || r1Every != nil)].filter(\.1).map(\.0)
+         ("--lookahead", lookahead != nil || lookaheadAlpha != nil),
+         ("--top-k", topK != nil || topKDecay != nil)].filter(\.1).map(\.0)
     }
 }
 
@@ -168,7 +184,7 @@ struct Train: AsyncParsableCommand {
     var runDir: String?
     @Option(help: "Send a preview of generated faces every this many steps.")
     var previewEvery = 25
-    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr-decay-* give the steps left a new decay).")
+    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr-decay-*, --r1 and --r1-every change the steps left).")
     var resume: String?
     @Option(help: "Also write last.safetensors every this many steps (default: only at the end of each epoch).")
     var saveEvery = 0
@@ -218,8 +234,8 @@ struct Train: AsyncParsableCommand {
         if let resume {
             let file: CheckpointFile
             do { file = try CheckpointFile(path: resume) } catch { throw CommandFailure("\(error)") }
-            let decay = file.config.flatMap { recipe.learningRateDecay(changing: $0.learningRateDecay) }
-            source = .resume(file, ResumeChanges(epochs: recipe.epochs, iterations: recipe.iterations, learningRateDecay: decay))
+            let changes = try file.config.map(recipe.resumeChanges) ?? ResumeChanges(epochs: recipe.epochs, iterations: recipe.iterations)
+            source = .resume(file, changes)
         } else {
             source = .fresh(recipe.makeConfig())
         }

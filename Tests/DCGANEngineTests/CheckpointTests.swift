@@ -39,6 +39,44 @@ final class CheckpointTests: XCTestCase {
         }
     }
 
+    /// R1 changed on resume takes effect from the next penalised step of the run's own count:
+    /// lazy R1 (γ 1, every 4 steps, penalised at steps 0 and 4) resumed after step 1 with γ 2 or
+    /// none trains steps 1–3 as the uninterrupted run does (only d_loss's reported R1 differs: at
+    /// γ 2 twice the last value, without R1 none), and step 4 differently; R1 added to a run
+    /// without it penalises at once.
+    func testResumeWithAnotherPenaltyChangesTheStepsLeft() throws {
+        var lazy = TrainingConfig.tiny(seed: 13)
+        lazy.gradientPenalty = 1
+        lazy.gradientPenaltyInterval = 4
+        let straight = try DCGANTrainer(config: lazy)
+        let expected = try (0..<5).map { _ in try straight.step() }
+        let (first, file) = try DCGANTrainer.checkpointed(lazy, after: 1, to: "\(directory!)/lazy.safetensors")
+        let penalty = try XCTUnwrap(first.gradientPenalty?.lastValue)
+        XCTAssertGreaterThan(penalty, 0)
+        for (weight, reported) in [(Float(2), 2 * penalty), (nil, 0)] {
+            let resumed = try DCGANTrainer(resuming: file, changes: ResumeChanges(gradientPenalty: .some(weight)))
+            XCTAssertEqual(resumed.config.gradientPenaltyInterval, weight == nil ? nil : 4)
+            let continued = try (1..<5).map { _ in try resumed.step() }
+            let label = "γ \(weight.map { "\($0)" } ?? "none")"
+            XCTAssertEqual(continued.prefix(3).map(\.gLoss.bitPattern), expected[1..<4].map(\.gLoss.bitPattern), label)
+            for (step, original) in zip(continued.prefix(3), expected[1..<4]) {
+                XCTAssertEqual(step.dLoss, original.dLoss - penalty + reported, accuracy: 1e-5, label)
+            }
+            XCTAssertNotEqual(continued[3].gLoss.bitPattern, expected[4].gLoss.bitPattern, "\(label): step 4 is penalised differently")
+        }
+
+        let plain = TrainingConfig.tiny(seed: 13)
+        let (_, plainFile) = try DCGANTrainer.checkpointed(plain, after: 2, to: "\(directory!)/plain.safetensors")
+        let unchanged = try DCGANTrainer(resuming: plainFile)
+        let penalised = try DCGANTrainer(resuming: plainFile, changes: ResumeChanges(gradientPenalty: .some(1)))
+        let (a, b) = (try unchanged.step(), try penalised.step())
+        XCTAssertNotEqual(a.dLoss.bitPattern, b.dLoss.bitPattern)
+        XCTAssertGreaterThan(penalised.gradientPenalty?.lastValue ?? 0, 0)
+        XCTAssertThrowsError(try DCGANTrainer(resuming: plainFile, changes: ResumeChanges(gradientPenaltyInterval: .some(4)))) {
+            XCTAssertTrue("\($0)".contains("--r1"), "\($0)")
+        }
+    }
+
     func testEveryTensorRoundTrips() throws {
         let trainer = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
         _ = try trainer.step()

@@ -22,10 +22,17 @@ decay=(--lr-decay-start 6 --lr-decay-steps 4 --lr-floor 0.25)
 cmp -s "$work/decayed.txt" "$work/redecayed.txt" && ! cmp -s "$work/decayed.txt" <(tail -6 "$work/straight.txt") || {
   echo "resumed with a decay differs from the run with it:"; diff "$work/decayed.txt" "$work/redecayed.txt"; exit 1; }
 grep -q '"lr_g":0.0001,' "$work/redecayed.txt" || { echo "the decay did not reach its floor:"; cat "$work/redecayed.txt"; exit 1; }
+# R1 may change for the steps left, or go; --r1-every is refused where the run has no R1 left.
+"$bin" train --headless --resume "$work/first/last.safetensors" --r1 2 --r1-every 2 --iterations 7 --threads 1 --run-dir "$work/r1" >/dev/null
+"$bin" inspect "$work/r1/last.safetensors" | grep -q 'R1 penalty γ 2.0 (lazy: ×2 every 2 steps)' || { echo "R1 not in the resumed run's config:"; "$bin" inspect "$work/r1/last.safetensors"; exit 1; }
+"$bin" train --headless --resume "$work/r1/last.safetensors" --r1 0 --iterations 8 --threads 1 --run-dir "$work/no-r1" >/dev/null
+! "$bin" inspect "$work/no-r1/last.safetensors" | grep -q 'R1' || { echo "R1 still in the config:"; "$bin" inspect "$work/no-r1/last.safetensors"; exit 1; }
+set +e; "$bin" train --headless --resume "$work/no-r1/last.safetensors" --r1-every 2 2>"$work/err" >/dev/null; rc=$?; set -e
+[ "$rc" -eq 1 ] && grep -q -- "--r1-every needs --r1 (the checkpoint's run has none)" "$work/err" || { echo "resume with --r1-every alone: rc $rc"; cat "$work/err"; exit 1; }
 # Changing the recipe while resuming is refused.
 set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --feature-maps 16 2>"$work/err" >/dev/null; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q "cannot change when resuming" "$work/err" || { echo "resume with --feature-maps: rc $rc"; cat "$work/err"; exit 1; }
-for change in "--lookahead 5|lookahead" "--ema-statistics recomputed|ema" "--top-k 0.5|top-k" "--r1 1|r1" "--r1-every 2|r1" "--beta1 0|beta1"; do
+for change in "--lookahead 5|lookahead" "--ema-statistics recomputed|ema" "--top-k 0.5|top-k" "--beta1 0|beta1"; do
   flags=${change%|*}; name=${change#*|}
   set +e; "$bin" train --headless --resume "$work/first/last.safetensors" $flags 2>"$work/err" >/dev/null; rc=$?; set -e
   [ "$rc" -eq 2 ] && grep -q -- "--$name.*cannot change when resuming" "$work/err" || { echo "resume with $flags: rc $rc"; cat "$work/err"; exit 1; }

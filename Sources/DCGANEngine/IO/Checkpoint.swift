@@ -236,8 +236,12 @@ extension DCGANTrainer {
             optimizer.restore(step: step)
         }
         for (values, slow) in slowStates { _ = values.update(fromContentsOf: slow) }
-        // Lazy R1's last value, which the steps until its next computation report (0 in older files).
-        gradientPenalty?.lastValue = file.metadata["r1_last"].flatMap(Float.init) ?? 0
+        // Lazy R1's last value, which the steps until its next computation report (0 in older
+        // files), at this run's γ if the resumed run changed it.
+        let savedWeight = checkpoint.config?.gradientPenalty
+        if let gradientPenalty, let savedWeight, let saved = file.metadata["r1_last"].flatMap(Float.init) {
+            gradientPenalty.lastValue = savedWeight == gradientPenalty.weight ? saved : saved * gradientPenalty.weight / savedWeight
+        }
         optimizerG.learningRate = rates.generator
         optimizerD.learningRate = rates.discriminator
         self.loader = loader

@@ -1,24 +1,36 @@
-/// What a resumed run may change of its checkpoint's configuration: its length, and the
-/// learning-rate schedule of the steps still to come. Everything else defines the run and stays,
-/// so that without changes a resumed run continues bit for bit.
+/// What a resumed run may change of its checkpoint's configuration: its length, and the schedule
+/// of the steps still to come (the learning-rate decay and the R1 penalty, the knobs one turns
+/// once a run has found its faces). Everything else defines the run and stays, so that without
+/// changes a resumed run continues bit for bit. For each schedule value, nil keeps the
+/// checkpoint's and `.some(nil)` removes it.
 public struct ResumeChanges: Sendable, Equatable {
     public var epochs: Int?
     public var iterations: Int?
-    /// A new decay of both learning rates (`.some(nil)`: none); nil keeps the checkpoint's. Its
-    /// `start` counts steps from the run's beginning, so a decay starting at or after the
-    /// checkpoint's step changes nothing before it (one starting earlier sets the rates to where
-    /// that decay would have brought them).
+    /// A new decay of both learning rates. Its `start` counts steps from the run's beginning, so a
+    /// decay starting at or after the checkpoint's step changes nothing before it (one starting
+    /// earlier sets the rates to where that decay would have brought them).
     public var learningRateDecay: LearningRateDecay??
+    /// R1's γ and its interval (lazy R1 counts its penalised steps from the run's step 0).
+    public var gradientPenalty: Float??
+    public var gradientPenaltyInterval: Int??
 
-    public init(epochs: Int? = nil, iterations: Int? = nil, learningRateDecay: LearningRateDecay?? = nil) {
+    public init(epochs: Int? = nil, iterations: Int? = nil, learningRateDecay: LearningRateDecay?? = nil,
+                gradientPenalty: Float?? = nil, gradientPenaltyInterval: Int?? = nil) {
         self.epochs = epochs
         self.iterations = iterations
         self.learningRateDecay = learningRateDecay
+        self.gradientPenalty = gradientPenalty
+        self.gradientPenaltyInterval = gradientPenaltyInterval
     }
 
     public func apply(to config: inout TrainingConfig) {
         if let epochs { config.epochs = epochs }
         if let iterations { config.iterations = iterations }
         if let learningRateDecay { config.learningRateDecay = learningRateDecay }
+        if let gradientPenalty {
+            config.gradientPenalty = gradientPenalty
+            if gradientPenalty == nil { config.gradientPenaltyInterval = nil } // no R1, no interval
+        }
+        if let gradientPenaltyInterval { config.gradientPenaltyInterval = gradientPenaltyInterval }
     }
 }
