@@ -167,8 +167,8 @@ public struct CheckpointFile: Sendable {
 
 extension DCGANTrainer {
     /// A trainer that continues exactly where `checkpoint` stopped: weights, buffers, Adam state,
-    /// learning rates, random generators and data order. `changes` may extend the run or give the
-    /// steps left another learning-rate schedule.
+    /// learning rates, random generators and data order. `changes` may extend the run or change the
+    /// schedule of the steps left (learning-rate decay, R1).
     public convenience init(resuming checkpoint: CheckpointFile, changes: ResumeChanges = ResumeChanges()) throws {
         guard var config = checkpoint.config, checkpoint.hasTrainingState else {
             throw CheckpointError(path: checkpoint.path, problem: "no training state (model weights only): it can be sampled, not resumed")
