@@ -5,6 +5,15 @@ import XCTest
 final class ModelFixtureTests: XCTestCase {
     let config = ModelConfig(latentSize: 8, featureMaps: 8)
 
+    /// The fixture's discriminator at its initial weights, and its input batch.
+    private func fixtureDiscriminator() throws -> (DNNLContext, SafeTensors, Network, Tensor) {
+        let context = try DNNLContext()
+        let fixtures = try Fixtures.load("models.safetensors")
+        let discriminator = try Network.discriminator(context, config: config)
+        try discriminator.load(from: fixtures, prefix: "init.discriminator.")
+        return (context, fixtures, discriminator, try Tensor.filled(context, dims: [4, 3, 64, 64], try fixtures.floats("x")))
+    }
+
     func testGeneratorForwardTrainThenEval() throws {
         let context = try DNNLContext()
         let fixtures = try Fixtures.load("models.safetensors")
@@ -25,11 +34,7 @@ final class ModelFixtureTests: XCTestCase {
     }
 
     func testDiscriminatorForwardTrainThenEval() throws {
-        let context = try DNNLContext()
-        let fixtures = try Fixtures.load("models.safetensors")
-        let discriminator = try Network.discriminator(context, config: config)
-        try discriminator.load(from: fixtures, prefix: "init.discriminator.")
-        let x = try Tensor.filled(context, dims: [4, 3, 64, 64], try fixtures.floats("x"))
+        let (_, fixtures, discriminator, x) = try fixtureDiscriminator()
         assertClose(try discriminator.forward(x, training: true).toArray(), try fixtures.floats("d_out"),
                     "discriminator train-mode output")
         for (index, _) in discriminator.bufferNames {
@@ -45,11 +50,7 @@ final class ModelFixtureTests: XCTestCase {
     /// gradient slot as it was, BatchNorm's dγ and dβ included (oneDNN computes them in the same
     /// pass; they go to scratch); with weight gradients the same pass writes all of them.
     func testInputOnlyBackwardLeavesTheWeightGradientsAlone() throws {
-        let context = try DNNLContext()
-        let fixtures = try Fixtures.load("models.safetensors")
-        let discriminator = try Network.discriminator(context, config: config)
-        try discriminator.load(from: fixtures, prefix: "init.discriminator.")
-        let x = try Tensor.filled(context, dims: [4, 3, 64, 64], try fixtures.floats("x"))
+        let (context, _, discriminator, x) = try fixtureDiscriminator()
         let slot = discriminator.parameters.gradient(slot: 0)
         let sentinel: Float = 12345
         slot.update(repeating: sentinel)
