@@ -47,7 +47,7 @@ struct HeaderWidget {
         switch state.summary?.state ?? state.runState {
         case .running?: color = .green
         case .paused?: color = .yellow
-        case .diverged?: color = .red
+        case .diverged?, .failed?: color = .red
         case .finished?: color = .cyan
         case .stopped?, nil: color = .gray
         }

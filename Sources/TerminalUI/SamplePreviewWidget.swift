@@ -12,7 +12,7 @@ struct SamplePreviewWidget {
         if state.previewSource == .generated, let at = state.generatedIteration {
             title.append(TextSpan("step \(Format.count(at))", .fg(.gray)))
         }
-        if let quality = state.latestQuality?.eval, state.previewSource == .generated {
+        if let quality = state.latestQuality?.sampled, state.previewSource == .generated {
             let good = quality.precision >= 0.9 && quality.modesCovered == quality.modes
             title.append(TextSpan("quality \(Int((quality.precision * 100).rounded()))% \(quality.modesCovered)/\(quality.modes)",
                                   .fg(good ? .green : .yellow)))

@@ -121,7 +121,7 @@ extension UIState {
         }
         if let summary {
             let verb = summary.state == .finished ? "finished" : summary.state.rawValue.lowercased()
-            return TerminalExit(code: summary.state == .diverged ? 1 : 0,
+            return TerminalExit(code: summary.state == .diverged || summary.state == .failed ? 1 : 0,
                                 message: "\(verb) after \(summary.iterations) steps in \(Format.duration(summary.seconds))"
                                     + ", \(Format.number(summary.imagesPerSecond)) img/s\(checkpoint)")
         }

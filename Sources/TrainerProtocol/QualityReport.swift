@@ -36,13 +36,19 @@ public struct QualityReport: Sendable, Equatable {
     /// When a moving average of G samples (and is what `train` and `eval` score): the trained G
     /// itself, eval mode, for comparison.
     public var live: QualityMetrics?
+    /// With Jacobian truncation: the eval-mode score of the faces it keeps, what sampling draws
+    /// (`keep` of the candidate latents, the least steep; see the engine's JacobianTruncation).
+    public var kept: QualityMetrics?
+    /// The share of candidates Jacobian truncation keeps, when it is on.
+    public var keep: Double?
     /// The arithmetic of the scoring passes ("f32" or "bf16").
     public var arithmetic: String
     /// Wall time this measurement took (both modes, scoring included).
     public var costSeconds: Double
 
     public init(iteration: Int, epoch: Int, seconds: Double, samples: Int, train: QualityMetrics, eval: QualityMetrics,
-                live: QualityMetrics? = nil, arithmetic: String = "f32", costSeconds: Double = 0) {
+                live: QualityMetrics? = nil, kept: QualityMetrics? = nil, keep: Double? = nil,
+                arithmetic: String = "f32", costSeconds: Double = 0) {
         self.iteration = iteration
         self.epoch = epoch
         self.seconds = seconds
@@ -50,7 +56,13 @@ public struct QualityReport: Sendable, Equatable {
         self.train = train
         self.eval = eval
         self.live = live
+        self.kept = kept
+        self.keep = keep
         self.arithmetic = arithmetic
         self.costSeconds = costSeconds
     }
+
+    /// The score of what sampling draws: the kept faces with Jacobian truncation, else eval mode.
+    /// Time to quality, `best.safetensors`, early stopping and the dashboard follow it.
+    public var sampled: QualityMetrics { kept ?? eval }
 }

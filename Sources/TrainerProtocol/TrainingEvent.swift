@@ -16,6 +16,8 @@ public enum RunState: String, Sendable {
     case finished = "FINISHED"
     case diverged = "DIVERGED"
     case stopped = "STOPPED"
+    /// Could not start, or a step failed: an error event says why.
+    case failed = "FAILED"
 }
 
 /// What is fixed for the whole run; sent once when training starts.

@@ -42,6 +42,7 @@ struct Bench: AsyncParsableCommand {
     var qualityEvery = 100
     @Option(help: "With --time-to-quality: arithmetic of the scoring passes, as train's --quality-arithmetic.")
     var qualityArithmetic: QualityArithmetic = .auto
+    @OptionGroup var truncation: TruncationOptions
     @Option(parsing: .upToNextOption, help: "With --time-to-quality: the seeds to run, one after another (default: --seed's).")
     var seeds: [UInt64] = []
     @Option(parsing: .upToNextOption,
@@ -74,6 +75,7 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         if timeToQuality { return try runTimeToQuality() }
+        if precision == .bf16, !Precision.bf16IsAvailable { throw CommandFailure("--precision bf16: \(BF16UnavailableError())") }
         var options = BenchmarkOptions()
         options.config = recipe.makeConfig()
         options.threads = recipe.threads
@@ -144,10 +146,13 @@ struct Bench: AsyncParsableCommand {
         options.steps = steps ?? 1500
         options.every = qualityEvery
         options.arithmetic = qualityArithmetic
+        options.truncation = truncation.truncation
         let base = recipe.makeConfig()
         let seeds = self.seeds.isEmpty ? [base.seed] : self.seeds
         print("time to quality: recipe \(Recipe.describe(base)); \(options.steps) steps per seed, scored every \(options.every) steps "
-              + "(\(options.samples) fixed samples in \(options.arithmetic.resolved().rawValue); target: eval-mode precision >= 0.9 with 16/16 modes; seconds = training only)")
+              + "(\(options.samples) fixed samples in \(options.arithmetic.resolved().rawValue)"
+              + (options.truncation.map { String(format: ", Jacobian truncation keeping %.2f of the candidates", $0.keep) } ?? "")
+              + "; target: eval-mode precision >= 0.9 with 16/16 modes; seconds = training only)")
         var runs: [TimeToQualityRun] = []
         for seed in seeds {
             options.config = base
@@ -162,8 +167,11 @@ struct Bench: AsyncParsableCommand {
 
     static func qualityLine(seed: UInt64, _ r: QualityReport) -> String {
         var line = String(format: "  seed %llu  step %5d  %7.1f s  precision %.3f  modes %2d/16  TV %.3f  RMSE %.4f",
-                          seed, r.iteration, r.seconds, r.eval.precision, r.eval.modesCovered, r.eval.totalVariation,
-                          r.eval.meanRMSE)
+                          seed, r.iteration, r.seconds, r.sampled.precision, r.sampled.modesCovered, r.sampled.totalVariation,
+                          r.sampled.meanRMSE)
+        if r.kept != nil {
+            line += String(format: "  (all: precision %.3f, modes %d)", r.eval.precision, r.eval.modesCovered)
+        }
         if let live = r.live {
             line += String(format: "  (trained G: precision %.3f, modes %d, RMSE %.4f)", live.precision, live.modesCovered, live.meanRMSE)
         }
@@ -178,7 +186,7 @@ struct Bench: AsyncParsableCommand {
             var line = String(format: "  %4llu  ", run.seed) + reached + String(format: "     %3d         ", run.lapses)
             for budget in budgets {
                 if let r = run.standing(at: budget) {
-                    line += String(format: "    %.2f %2d  %.2f  ", r.eval.precision, r.eval.modesCovered, r.eval.totalVariation)
+                    line += String(format: "    %.2f %2d  %.2f  ", r.sampled.precision, r.sampled.modesCovered, r.sampled.totalVariation)
                 } else {
                     line += "       -           "
                 }

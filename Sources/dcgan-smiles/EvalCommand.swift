@@ -17,6 +17,7 @@ struct Eval: ParsableCommand {
             help: "Which generator samples: average (the moving average of G, when the checkpoint has one) or trained.")
     var generatorChoice: GeneratorChoice = .average
     @OptionGroup var statistics: StatisticsOptions
+    @OptionGroup var truncation: TruncationOptions
     @Option(help: "Arithmetic of the generator's passes: f32 (exact), bf16 (as training's measurements on a CPU with bf16) or auto (bf16 where the CPU has it natively).")
     var arithmetic: QualityArithmetic = .f32
     @Flag(help: "One JSON object instead of text.")
@@ -37,20 +38,37 @@ struct Eval: ParsableCommand {
         random.fillNormal(noise.buffer)
         try statistics.apply(to: generator, seed: seed)
         let scorer = QualityScorer(), precision = arithmetic.resolved()
+        if precision == .bf16, !Precision.bf16IsAvailable { throw CommandFailure("--arithmetic bf16: \(BF16UnavailableError())") }
         let evalMode = scorer.score(try generator.forward(noise, training: false, precision: precision).toArray(), count: samples)
+        var kept: QualityScore?
+        if let truncation = truncation.truncation {
+            // The candidates: the scored noise, then more of the same stream (as `sample --seed` draws them).
+            let candidates = try generator.makeInput(batch: truncation.candidates(for: samples))
+            candidates.copy(from: noise.toArray())
+            random.fillNormal(UnsafeMutableBufferPointer(rebasing: candidates.buffer[noise.count...]))
+            var directions = JacobianTruncation.directions(seed: seed)
+            kept = scorer.score(try truncation.sample(generator, candidates: candidates, samples: samples, precision: precision,
+                                                      random: &directions), count: samples)
+        }
         let trainMode = scorer.score(try generator.forward(noise, training: true, precision: precision).toArray(), count: samples)
         if json {
             func object(_ s: QualityScore) -> String {
                 String(format: "{\"precision\":%.4f,\"modes\":%d,\"tv\":%.4f,\"rmse\":%.4f}", s.precision, s.modesCovered,
                        s.totalVariation, s.meanRMSE)
             }
-            print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(statistics.recomputeStatistics ? "recomputed" : "checkpoint")\",\"arithmetic\":\"\(precision.rawValue)\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))}")
+            print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(statistics.recomputeStatistics ? "recomputed" : "checkpoint")\",\"arithmetic\":\"\(precision.rawValue)\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))"
+                  + (kept.map { ",\"kept\":\(object($0)),\"keep\":\(truncation.truncation!.keep)" } ?? "") + "}")
             return
         }
         print("checkpoint: \(checkpoint) (\(average ? "moving average of G" : "trained G"), \(samples) samples, seed \(seed), \(precision.rawValue), "
               + "good = RMSE < \(QualityScorer.threshold) to a prototype"
               + (statistics.recomputeStatistics ? "; BatchNorm statistics recomputed from \(GeneratorAverage.recomputeSamples) other samples)" : ")"))
-        for (mode, score) in [(statistics.recomputeStatistics ? "eval  (recomputed stats) " : "eval  (running statistics)", evalMode), ("train (batch statistics)  ", trainMode)] {
+        var lines = [(statistics.recomputeStatistics ? "eval  (recomputed stats) " : "eval  (running statistics)", evalMode),
+                     ("train (batch statistics)  ", trainMode)]
+        if let kept, let truncation = truncation.truncation {
+            lines.append((String(format: "kept  (%.2f of %d, eval) ", truncation.keep, truncation.candidates(for: samples)), kept))
+        }
+        for (mode, score) in lines {
             print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f", mode, score.precision, score.modesCovered, score.totalVariation))
         }
     }

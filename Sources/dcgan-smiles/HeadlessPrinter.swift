@@ -28,13 +28,15 @@ enum HeadlessPrinter {
                 }
             case let .quality(report):
                 printLine(report.jsonLine)
-                if timeToQuality == nil, report.eval.isClean {
+                if timeToQuality == nil, report.sampled.isClean {
                     timeToQuality = report
                 }
                 if progress {
                     printError(String(format: "\nquality at step %d: precision %.2f (eval) %.2f (train), modes %d/%d, TV %.2f",
                                       report.iteration, report.eval.precision, report.train.precision,
-                                      report.eval.modesCovered, report.eval.modes, report.eval.totalVariation))
+                                      report.eval.modesCovered, report.eval.modes, report.eval.totalVariation)
+                               + (report.kept.map { String(format: "; kept by truncation: precision %.2f, modes %d/%d, TV %.2f",
+                                                           $0.precision, $0.modesCovered, $0.modes, $0.totalVariation) } ?? ""))
                 }
             case let .stateChanged(state) where state == .diverged:
                 // Headless has nobody to ask: a diverged run ends with an error.

@@ -25,8 +25,12 @@ struct Sample: ParsableCommand {
     @Flag(help: "BatchNorm with the batch's statistics (as in training) instead of the running ones (eval mode, the default).")
     var batchStats = false
     @OptionGroup var statistics: StatisticsOptions
+    @OptionGroup var truncation: TruncationOptions
 
     func validate() throws {
+        if truncation.truncation != nil, noise != nil {
+            throw ValidationError("--jacobian-truncation draws its own candidate latents from --seed; it does not take --noise")
+        }
         if batchStats, statistics.recomputeStatistics {
             throw ValidationError("--recompute-statistics is for eval mode; --batch-stats uses the batch's own")
         }
@@ -41,11 +45,22 @@ struct Sample: ParsableCommand {
         let generator = try Network.generator(context, config: file.model)
         do { try file.loadGenerator(generator, average: generatorChoice == .average) } catch { throw CommandFailure("\(error)") }
 
-        let latent = try readNoise(latentSize: file.model.latentSize, generator: generator)
         try statistics.apply(to: generator, seed: seed)
-        let images = try generator.forward(latent, training: batchStats)
-        let batch = images.dims[0]
-        try write(images.toArray(), batch: batch)
+        let pixels: [Float], batch: Int
+        if let truncation = truncation.truncation {
+            batch = count ?? 64
+            let candidates = try generator.makeInput(batch: truncation.candidates(for: batch))
+            var random = RandomGenerator(seed: seed)
+            random.fillNormal(candidates.buffer)
+            var directions = JacobianTruncation.directions(seed: seed)
+            pixels = try truncation.sample(generator, candidates: candidates, samples: batch, training: batchStats, random: &directions)
+        } else {
+            let latent = try readNoise(latentSize: file.model.latentSize, generator: generator)
+            let images = try generator.forward(latent, training: batchStats)
+            batch = images.dims[0]
+            pixels = images.toArray()
+        }
+        try write(pixels, batch: batch)
         print("wrote \(batch) face\(batch == 1 ? "" : "s") to \(out)")
     }
 
@@ -83,6 +98,7 @@ struct Sample: ParsableCommand {
                 var writer = SafeTensorsWriter()
                 writer.add("images", shape: [batch, 3, 64, 64], floats: pixels)
                 writer.metadata = ["checkpoint": checkpoint, "batch_stats": String(batchStats)]
+                if let keep = truncation.truncation?.keep { writer.metadata["jacobian_truncation"] = String(keep) }
                 try AtomicFile.write(try writer.serialized(), to: out)
                 return
             }

@@ -198,6 +198,7 @@ struct Train: AsyncParsableCommand {
     var qualityArithmetic: QualityArithmetic = .auto
     @Flag(help: "Also score the trained G (eval mode) when a moving average samples: \"live\" in the quality lines, one more pass a measurement.")
     var qualityLive = false
+    @OptionGroup var truncation: TruncationOptions
     @Option(help: "best.safetensors by: quality (precision, modes, TV) or g-loss (the seed's rule).")
     var bestBy: BestCheckpointRule = .quality
     @Option(help: "Stop when the quality score has not improved for this many epochs.")
@@ -228,6 +229,7 @@ struct Train: AsyncParsableCommand {
         options.qualitySamples = qualitySamples
         options.qualityArithmetic = qualityArithmetic
         options.qualityScoresLive = qualityLive
+        options.jacobianTruncation = truncation.truncation
         options.bestBy = bestBy
         options.earlyStopPatience = earlyStop
         let source: TrainerSource

@@ -48,7 +48,8 @@ final class BenchLeversTests: XCTestCase {
     }
 
     func testWeightGradientAsSwappedForwardConvolution() throws {
-        for dataType in [dnnl_f32, dnnl_bf16] {
+        // bf16 where oneDNN has its kernels (not on an AVX2 CPU).
+        for dataType in Precision.bf16IsAvailable ? [dnnl_f32, dnnl_bf16] : [dnnl_f32] {
             try checkTransposedWeightGradient(kind: .convolution, input: [4, 32, 8, 8], outChannels: 48, stride: 2,
                                               padding: 1, dataType: dataType)
             try checkTransposedWeightGradient(kind: .convolution, input: [4, 16, 16, 16], outChannels: 32, stride: 2,

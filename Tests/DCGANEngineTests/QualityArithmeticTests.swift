@@ -21,6 +21,7 @@ final class QualityArithmeticTests: XCTestCase {
     /// prototype stays; the float32 pass is bit for bit the same before and after (the bf16 graph
     /// sits beside it, the options are untouched).
     func testBF16PassesSitBesideTheFloat32OnesAndAgreeSampleBySample() throws {
+        try XCTSkipUnless(Precision.bf16IsAvailable, "oneDNN has no bfloat16 kernels on this CPU")
         let generator = try Network.generator(try DNNLContext(), config: ModelConfig())
         var random = RandomGenerator(seed: 5)
         generator.initialize(.pytorch, random: &random)
@@ -54,6 +55,7 @@ final class QualityArithmeticTests: XCTestCase {
     /// A bf16 measurement says so, scores as the float32 one does (tiny networks: mean RMSE within
     /// 0.005), and training after it goes on bit for bit as without it.
     func testBF16MeasurementsLeaveTrainingAloneAndSaySo() throws {
+        try XCTSkipUnless(Precision.bf16IsAvailable, "oneDNN has no bfloat16 kernels on this CPU")
         var config = TrainingConfig.tiny()
         config.model = ModelConfig(latentSize: 8, featureMaps: 8)
         config.generatorAverageDecay = 0.9
@@ -78,5 +80,29 @@ final class QualityArithmeticTests: XCTestCase {
             XCTAssertEqual(measured.generator.runningStatistics(module: index)!.mean.toArray(),
                            unmeasured.generator.runningStatistics(module: index)!.mean.toArray())
         }
+    }
+
+    /// bf16 on a CPU where oneDNN has no bfloat16 kernels (AVX2) fails with a clear error, before
+    /// any pass: a bf16 graph and a bf16 quality monitor are refused. Where it has them, both work.
+    func testBF16IsRefusedClearlyWhereTheCPUHasNone() throws {
+        let generator = try Network.generator(try DNNLContext(), config: ModelConfig(latentSize: 8, featureMaps: 4))
+        let z = try generator.makeInput(batch: 2)
+        var config = TrainingConfig.tiny()
+        config.generatorAverageDecay = 0.9
+        let trainer = try DCGANTrainer(config: config)
+        if Precision.bf16IsAvailable {
+            XCTAssertEqual(try generator.forward(z, training: false, precision: .bf16).dims, [2, 3, 64, 64])
+            XCTAssertNoThrow(try QualityMonitor(trainer: trainer, samples: 4, seed: 1, precision: .bf16, scoresLive: false))
+        } else {
+            XCTAssertThrowsError(try generator.forward(z, training: false, precision: .bf16)) { error in
+                XCTAssertTrue(error is BF16UnavailableError, "\(error)")
+                XCTAssertTrue("\(error)".contains("not available on this CPU"), "\(error)")
+            }
+            XCTAssertThrowsError(try QualityMonitor(trainer: trainer, samples: 4, seed: 1, precision: .bf16, scoresLive: false)) {
+                XCTAssertTrue($0 is BF16UnavailableError, "\($0)")
+            }
+            XCTAssertEqual(QualityArithmetic.auto.resolved(), .f32, "auto never picks what is not there")
+        }
+        XCTAssertEqual(try generator.forward(z, training: false, precision: .f32).dims, [2, 3, 64, 64], "f32 always works")
     }
 }

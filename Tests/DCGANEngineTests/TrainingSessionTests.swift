@@ -162,10 +162,12 @@ final class TrainingSessionTests: XCTestCase {
         let session = try session(iterations: 4)
         let recorder = Recorder(session.events)
         session.start()
-        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let finished = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
         let errors = recorder.all.compactMap { if case let .error(text) = $0 { return text } else { return nil } }
         XCTAssertTrue(errors.contains { $0.contains("cannot start training") && $0.contains("metrics.jsonl") }, "\(errors)")
         XCTAssertEqual(recorder.steps.count, 0)
+        guard case let .finished(summary)? = finished else { return XCTFail("no summary") }
+        XCTAssertEqual(summary.state, .failed, "a run that never started did not finish")
     }
 
     /// A resumed session first sends the steps its checkpoint's run logged (for the charts),

@@ -21,6 +21,9 @@ Writes safetensors files under Tests/Fixtures/:
                       over the k = 4, 3, 2 fakes D rates most real
   r1.safetensors      two of train5's steps with BCE from logits and the R1
                       gradient penalty (gamma 1): D's gradient of step 1
+  truncation.safetensors  Jacobian truncation's steepness: a generator's RMS
+                      image change per unit of a small latent step along given
+                      directions (eval mode), and the least steep latents
 
 Everything runs on the CPU in float32, single-threaded, with
 torch.manual_seed(0) at the start of each section, so the output depends only
@@ -29,7 +32,7 @@ on the PyTorch version (recorded in each file's metadata).
 Regenerate from the repository root with
 
     python3 Tests/Reference/make_reference.py [layers models train5 logits interop lookahead
-     recomputed_statistics top_k r1]
+     recomputed_statistics top_k r1 truncation]
 
 (no argument: every file).
 
@@ -622,9 +625,45 @@ def make_r1():
     })
 
 
+# --------------------------------------------------------------------------
+# File 10: Jacobian truncation's steepness
+
+TRUNCATION_STEP, TRUNCATION_COUNT, TRUNCATION_KEEP = 0.05, 12, 6
+
+
+def make_truncation():
+    # The generator of models.safetensors after its train-mode pass (so eval mode has running
+    # statistics of its own), then in eval mode: the RMS change of its image per unit of a latent
+    # step of TRUNCATION_STEP along each latent's direction (normalised here), and which
+    # TRUNCATION_KEEP latents are least steep.
+    torch.manual_seed(0)
+    model = DCGAN()
+    randomise_batch_norm_affine(model)
+    generator = model.generator
+    with torch.no_grad():
+        generator.train()
+        generator(random_latents())
+        generator.eval()
+        z = torch.randn(TRUNCATION_COUNT, LATENT, 1, 1)
+        u = torch.randn(TRUNCATION_COUNT, LATENT, 1, 1)
+        unit = u / u.flatten(1).norm(dim=1)[:, None, None, None]
+        images = generator(z)
+        moved = generator(z + TRUNCATION_STEP * unit)
+        steepness = (moved - images).flatten(1).pow(2).mean(1).sqrt() / TRUNCATION_STEP
+    kept = torch.sort(torch.argsort(steepness)[:TRUNCATION_KEEP]).values
+    write_safetensors(FIXTURES / "truncation.safetensors", {
+        **state("generator", generator), "z": z, "u": u, "images": images, "steepness": steepness, "kept": kept,
+    }, {
+        "config": f"L={LATENT} F={FEATURES}, {TRUNCATION_COUNT} latents, eval mode",
+        "init": "models.safetensors' init.generator, then one train-mode pass on its z (running statistics)",
+        "steepness": f"RMS(G(z + {TRUNCATION_STEP} * u/|u|) - G(z)) / {TRUNCATION_STEP} per latent; "
+                     f"kept: the {TRUNCATION_KEEP} least steep, ascending index",
+    })
+
+
 SECTIONS = {"layers": make_layers, "models": make_models, "train5": make_train5, "logits": make_logits,
             "interop": make_interop, "lookahead": make_lookahead, "recomputed_statistics": make_recomputed_statistics,
-            "top_k": make_top_k, "r1": make_r1}
+            "top_k": make_top_k, "r1": make_r1, "truncation": make_truncation}
 
 
 def main():

@@ -29,7 +29,8 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
             "--ema-statistics foo" "--ema 0 --ema-statistics recomputed" "--recipe seed --ema-statistics recomputed" \
             "--top-k 1.5" "--top-k=-0.5" "--top-k-decay 0.9" "--top-k 0.5 --top-k-decay 0" "--quality-arithmetic foo" \
             "--beta1 1" "--beta1=-0.5" "--beta2 1.5" "--beta2 nan" "--r1=-1" "--r1 nan" "--r1 inf" \
-            "--recipe seed --r1-every 4" "--r1 1 --r1-every 0" "--r1-every 0" "--r1 1 --r1-every=-2"; do
+            "--recipe seed --r1-every 4" "--r1 1 --r1-every 0" "--r1-every 0" "--r1 1 --r1-every=-2" \
+            "--jacobian-truncation 0" "--jacobian-truncation 2"; do
   set +e
   "$bin" train --headless $args >"$work/out" 2>"$work/err"
   rc=$?
@@ -38,6 +39,16 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
   [ "$(wc -l <"$work/err")" -eq 1 ] || { echo "train $args: error is not one line:"; cat "$work/err"; exit 1; }
   [ ! -s "$work/out" ] || { echo "train $args: printed to stdout"; exit 1; }
 done
+
+# A run that cannot start (its metrics file cannot be opened) says why, exits 1 and reports "failed".
+mkdir -p "$work/blocked/metrics.jsonl"
+set +e
+"$bin" train --headless --iterations 2 --feature-maps 4 --latent-size 8 --threads 1 --run-dir "$work/blocked" >"$work/blocked.out" 2>"$work/blocked.err"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { echo "unstartable run: exit $rc, expected 1"; exit 1; }
+grep -q "cannot start training: cannot open .*metrics.jsonl" "$work/blocked.err" || { echo "unstartable run: no reason:"; cat "$work/blocked.err"; exit 1; }
+grep -q '"state":"failed","iterations":0' "$work/blocked.out" || { echo "unstartable run: summary not failed:"; cat "$work/blocked.out"; exit 1; }
 
 # A learning-rate decay: the rate each step used, in the step lines (cosine from step 1 over 2 steps to ½).
 "$bin" train --headless --iterations 4 --feature-maps 4 --latent-size 8 --threads 1 --lr-decay-start 1 --lr-decay-steps 2 \
@@ -51,12 +62,13 @@ PY
 # Quality lines: the arithmetic they were measured in; the trained G beside the average only when asked.
 "$bin" train --headless --iterations 2 --feature-maps 4 --latent-size 8 --threads 1 --quality-every 2 --run-dir "$work/q" >"$work/q.jsonl"
 "$bin" train --headless --iterations 2 --feature-maps 4 --latent-size 8 --threads 1 --quality-every 2 --quality-live \
-  --quality-arithmetic f32 --top-k 0.5 --run-dir "$work/ql" >"$work/ql.jsonl"
+  --quality-arithmetic f32 --top-k 0.5 --jacobian-truncation 0.7 --run-dir "$work/ql" >"$work/ql.jsonl"
 python3 - "$work/q.jsonl" "$work/ql.jsonl" <<'PY'
 import json, sys
 (plain,), (live,) = ([json.loads(l)["quality"] for l in open(path) if l.startswith('{"quality"')] for path in sys.argv[1:])
-assert "live" not in plain and plain["arithmetic"] in ("f32", "bf16"), plain
+assert "live" not in plain and "kept" not in plain and plain["arithmetic"] in ("f32", "bf16"), plain
 assert "live" in live and live["arithmetic"] == "f32", live
+assert live["keep"] == 0.7 and set(live["kept"]) == {"precision", "modes", "tv", "rmse"}, live
 PY
 
 # bench --time-to-quality: a line per measurement and seed, then the table (tiny networks: never clean).

@@ -2,7 +2,8 @@ import Dispatch
 import TrainerProtocol
 
 /// What `bench --time-to-quality` runs: the recipe from one seed for up to `steps` steps, scored
-/// every `every` steps, until the faces are clean (eval-mode precision ≥ 0.9, all 16 modes).
+/// every `every` steps, until the faces are clean (eval-mode precision ≥ 0.9, all 16 modes; of
+/// the faces Jacobian truncation keeps, when it is on).
 public struct TimeToQualityOptions: Sendable {
     public var config = TrainingConfig()
     public var steps = 1500
@@ -10,6 +11,8 @@ public struct TimeToQualityOptions: Sendable {
     public var samples = 256
     /// The arithmetic of the scoring passes.
     public var arithmetic = QualityArithmetic.auto
+    /// Score the faces Jacobian truncation keeps too; the target is then met by them.
+    public var truncation: JacobianTruncation?
     /// oneDNN (OpenMP) threads; nil: the runtime's default (all cores).
     public var threads: Int?
     /// Keep training to `steps` after reaching the target (to see whether it stays), or stop there.
@@ -39,7 +42,8 @@ public enum TimeToQuality {
         config.epochs = max(config.epochs, options.steps / config.iterationsPerEpoch + 1)
         let trainer = try DCGANTrainer(config: config)
         let monitor = try QualityMonitor(trainer: trainer, samples: options.samples, seed: config.seed,
-                                         precision: options.arithmetic.resolved(), scoresLive: true) // its table shows the trained G
+                                         precision: options.arithmetic.resolved(), scoresLive: true, // its table shows the trained G
+                                         truncation: options.truncation)
         var run = TimeToQualityRun(seed: config.seed, reports: [], reached: nil, lapses: 0)
         var seconds = 0.0
         while !trainer.isFinished {
@@ -50,7 +54,7 @@ public enum TimeToQuality {
             let report = try monitor.measure(trainer, seconds: seconds).report
             run.reports.append(report)
             progress(report)
-            if report.eval.isClean {
+            if report.sampled.isClean {
                 if run.reached == nil { run.reached = (report.iteration, seconds) }
                 if !options.runToEnd { break }
             } else if run.reached != nil {

@@ -10,6 +10,32 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
     case bf16
 
     var dataType: dnnl_data_type_t { self == .bf16 ? dnnl_bf16 : dnnl_f32 }
+
+    /// Whether oneDNN has bfloat16 kernels on this CPU at all (2.x: from AVX-512 on, emulated
+    /// where the CPU lacks AVX-512 BF16; none on an AVX2 CPU). Probed once, by building both
+    /// networks' bfloat16 graphs, both modes, at a tiny size.
+    public static let bf16IsAvailable: Bool = {
+        do {
+            let context = try DNNLContext()
+            let config = ModelConfig(latentSize: 1, featureMaps: 1)
+            for network in [try Network.generator(context, config: config), try Network.discriminator(context, config: config)] {
+                for training in [true, false] {
+                    _ = try NetworkGraph(context, network: network, batch: 1, training: training, precision: .bf16, heldSlopes: false)
+                }
+            }
+            return true
+        } catch {
+            return false
+        }
+    }()
+}
+
+/// bfloat16 asked of a CPU where oneDNN has no bfloat16 kernels.
+public struct BF16UnavailableError: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String {
+        "bfloat16 arithmetic is not available on this CPU (oneDNN has bfloat16 kernels only from AVX-512 on); use f32"
+    }
 }
 
 /// How a network's layers are compiled: the performance levers, each switchable so the bench can

@@ -87,6 +87,7 @@ public final class Network {
     func graph(batch: Int, training: Bool, precision: Precision? = nil, heldSlopes: Bool = false) throws -> NetworkGraph {
         let key = GraphKey(batch: batch, training: training, precision: precision ?? options.precision, heldSlopes: heldSlopes)
         if let graph = graphs[key] { return graph }
+        if key.precision == .bf16, !Precision.bf16IsAvailable { throw BF16UnavailableError() }
         let graph = try NetworkGraph(context, network: self, batch: batch, training: training, precision: key.precision,
                                      heldSlopes: heldSlopes)
         graphs[key] = graph

@@ -9,25 +9,43 @@ final class QualityMonitor {
     let precision: Precision
     /// Also score the trained G when a moving average samples (a third pass).
     let scoresLive: Bool
+    /// Also score the faces Jacobian truncation keeps (eval mode), which then count as what samples.
+    let truncation: JacobianTruncation?
     private let scorer = QualityScorer()
     private let noise: Tensor
+    /// Truncation's candidates: `noise`, then more latents of the same stream.
+    private let candidates: Tensor?
+    private let seed: UInt64
     private var history: [QualityReport] = []
     private(set) var best: QualityScore?
     /// The step of the best measurement.
     private(set) var bestIteration = 0
 
-    init(trainer: DCGANTrainer, samples: Int, seed: UInt64, precision: Precision, scoresLive: Bool) throws {
+    init(trainer: DCGANTrainer, samples: Int, seed: UInt64, precision: Precision, scoresLive: Bool,
+         truncation: JacobianTruncation? = nil) throws {
+        if precision == .bf16, !Precision.bf16IsAvailable { throw BF16UnavailableError() } // at the start, not at every measurement
         self.samples = samples
         self.precision = precision
         self.scoresLive = scoresLive
+        self.truncation = truncation
+        self.seed = seed
         var random = RandomGenerator(seed: seed ^ 0x5155_414C_4954_5921) // its own stream: scoring never changes training
         noise = try trainer.makeNoise(batch: samples, random: &random)
+        if let truncation {
+            let more = try trainer.makeNoise(batch: truncation.candidates(for: samples) - samples, random: &random)
+            let all = try trainer.generator.makeInput(batch: more.dims[0] + samples)
+            all.copy(from: noise.toArray() + more.toArray())
+            candidates = all
+        } else {
+            candidates = nil
+        }
     }
 
     /// Scores the sampling generator in both BatchNorm modes (and, with `scoresLive`, the trained G
     /// in eval mode when a moving average samples), leaving the running statistics untouched (or
     /// recomputed for the average's current weights, when it recomputes them).
-    func measure(_ trainer: DCGANTrainer, seconds: Double) throws -> (report: QualityReport, eval: QualityScore) {
+    /// `sampled`: the score of what sampling draws (the kept faces with truncation, else eval mode).
+    func measure(_ trainer: DCGANTrainer, seconds: Double) throws -> (report: QualityReport, sampled: QualityScore) {
         let start = DispatchTime.now().uptimeNanoseconds
         let sampler = trainer.samplingGenerator
         let trainMode = try sampler.preservingStatistics { try sampler.forward(noise, training: true, precision: precision).toArray() }
@@ -35,15 +53,22 @@ final class QualityMonitor {
         let train = scorer.score(trainMode, count: samples), eval = scorer.score(evalMode, count: samples)
         let live = trainer.generatorAverage == nil || !scoresLive ? nil
             : scorer.score(try trainer.generator.forward(noise, training: false, precision: precision).toArray(), count: samples)
+        var kept: QualityScore?
+        if let truncation, let candidates {
+            var directions = JacobianTruncation.directions(seed: seed) // the same directions every time
+            kept = scorer.score(try truncation.sample(sampler, candidates: candidates, samples: samples, precision: precision,
+                                                      random: &directions), count: samples)
+        }
         func metrics(_ s: QualityScore) -> QualityMetrics {
             QualityMetrics(precision: s.precision, modesCovered: s.modesCovered, modes: QualityScore.modeCount,
                            totalVariation: s.totalVariation, meanRMSE: s.meanRMSE)
         }
         let report = QualityReport(iteration: trainer.iteration, epoch: max(trainer.iteration - 1, 0) / trainer.config.iterationsPerEpoch + 1,
                                    seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval),
-                                   live: live.map(metrics), arithmetic: precision.rawValue,
+                                   live: live.map(metrics), kept: kept.map(metrics), keep: truncation?.keep,
+                                   arithmetic: precision.rawValue,
                                    costSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        return (report, eval)
+        return (report, kept ?? eval)
     }
 
     /// Records a measurement; true when it is the best so far (by precision, then modes, then TV).
@@ -60,13 +85,13 @@ final class QualityMonitor {
     func collapseWarning() -> String? {
         guard history.count >= 2, let last = history.last else { return nil }
         let window = history.dropLast().suffix(3)
-        let mostModes = window.map(\.eval.modesCovered).max() ?? 0
-        let lowestTV = window.map(\.eval.totalVariation).min() ?? 1
-        if mostModes - last.eval.modesCovered >= max(2, last.eval.modes / 4) {
-            return "mode collapse? modes covered fell from \(mostModes) to \(last.eval.modesCovered) of \(last.eval.modes) at step \(last.iteration)"
+        let mostModes = window.map(\.sampled.modesCovered).max() ?? 0
+        let lowestTV = window.map(\.sampled.totalVariation).min() ?? 1
+        if mostModes - last.sampled.modesCovered >= max(2, last.sampled.modes / 4) {
+            return "mode collapse? modes covered fell from \(mostModes) to \(last.sampled.modesCovered) of \(last.sampled.modes) at step \(last.iteration)"
         }
-        if last.eval.totalVariation - lowestTV > 0.25 {
-            return String(format: "mode collapse? TV distance rose from %.2f to %.2f at step %d", lowestTV, last.eval.totalVariation, last.iteration)
+        if last.sampled.totalVariation - lowestTV > 0.25 {
+            return String(format: "mode collapse? TV distance rose from %.2f to %.2f at step %d", lowestTV, last.sampled.totalVariation, last.iteration)
         }
         return nil
     }

@@ -54,10 +54,12 @@ final class EngineLoop {
             previewNoise = try trainer.makeNoise(batch: options.previewCount, random: &previewRandom)
             if options.qualityEvery != 0 {
                 quality = try QualityMonitor(trainer: trainer, samples: options.qualitySamples, seed: config.seed,
-                                             precision: options.qualityArithmetic.resolved(), scoresLive: options.qualityScoresLive)
+                                             precision: options.qualityArithmetic.resolved(), scoresLive: options.qualityScoresLive,
+                                             truncation: options.jacobianTruncation)
             }
         } catch {
             emit(.error("cannot start training: \(error)"))
+            state = .failed
             emit(.finished(summary()))
             return
         }
@@ -105,6 +107,7 @@ final class EngineLoop {
             result = try trainer.step()
         } catch {
             emit(.error("training step failed: \(error)"))
+            setState(.failed)
             stopRequested = true
             return
         }
@@ -160,7 +163,7 @@ final class EngineLoop {
     /// mode collapse, and stops the run when `--early-stop` patience has run out.
     private func measureQuality() {
         guard let quality else { return }
-        let measured: (report: QualityReport, eval: QualityScore)
+        let measured: (report: QualityReport, sampled: QualityScore)
         do { measured = try quality.measure(trainer, seconds: trainingSeconds) } catch {
             emit(.warning("quality not measured: \(error)"))
             return
@@ -169,7 +172,7 @@ final class EngineLoop {
         if let runDirectory {
             do { try runDirectory.log(line: measured.report.jsonLine) } catch { emit(.warning("metrics not written: \(error)")) }
         }
-        let isBest = quality.record(measured.report, score: measured.eval)
+        let isBest = quality.record(measured.report, score: measured.sampled)
         if isBest, options.bestBy == .quality { save("best") { try $0.saveBest(self.trainer) } }
         if let warning = quality.collapseWarning() { emit(.warning(warning)) }
         if let patience = options.earlyStopPatience, trainer.iteration - quality.bestIteration >= patience * config.iterationsPerEpoch {

@@ -23,6 +23,8 @@ public struct SessionOptions: Sendable, Equatable {
     public var qualityArithmetic = QualityArithmetic.auto
     /// Also score the trained G (eval mode) when a moving average samples: one more pass.
     public var qualityScoresLive = false
+    /// Also score the faces Jacobian truncation keeps; they then count as the sampled score.
+    public var jacobianTruncation: JacobianTruncation?
     /// What `best.safetensors` is chosen by.
     public var bestBy = BestCheckpointRule.quality
     /// Stop when the quality score has not improved for this many epochs (nil: never).
