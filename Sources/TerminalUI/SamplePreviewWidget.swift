@@ -12,10 +12,12 @@ struct SamplePreviewWidget {
         if state.previewSource == .generated, let at = state.generatedIteration {
             title.append(TextSpan("step \(Format.count(at))", .fg(.gray)))
         }
-        if let quality = state.latestQuality?.sampled, state.previewSource == .generated {
-            let good = quality.precision >= 0.9 && quality.modesCovered == quality.modes
-            title.append(TextSpan("quality \(Int((quality.precision * 100).rounded()))% \(quality.modesCovered)/\(quality.modes)",
-                                  .fg(good ? .green : .yellow)))
+        if let report = state.latestQuality, state.previewSource == .generated {
+            // What sampling draws: with Jacobian truncation, the faces it keeps (the previews are not truncated).
+            let quality = report.sampled
+            let kept = report.keep.map { String(format: " (kept %.2f)", $0) } ?? ""
+            title.append(TextSpan("quality \(Int((quality.precision * 100).rounded()))% \(quality.modesCovered)/\(quality.modes)" + kept,
+                                  .fg(quality.isClean ? .green : .yellow)))
         }
         if state.isPending(.newPreviewNoise) || state.isPending(.requestSamples(state.previewSource)) {
             title.append(TextSpan(capabilities.unicode ? "updating…" : "updating...", .fg(.yellow)))

@@ -78,6 +78,27 @@ final class PreviewTests: XCTestCase {
         XCTAssertTrue(faces.allSatisfy { $0.style.foreground == .rgb(255, 255, 0) })
     }
 
+    /// The title shows the score of what sampling draws: eval mode, or the faces truncation keeps.
+    func testPreviewTitleShowsTheSampledScore() {
+        var state = TestData.running(steps: 3)
+        _ = state.apply(.samples(TestData.flatBatch(count: 8, size: 64, rgb: (1, 1, -1)), iteration: 3), now: 0)
+        func metrics(_ precision: Double, _ modes: Int) -> QualityMetrics {
+            QualityMetrics(precision: precision, modesCovered: modes, modes: 16, totalVariation: 0.1)
+        }
+        var report = QualityReport(iteration: 3, epoch: 1, seconds: 1, samples: 256, train: metrics(0.5, 12), eval: metrics(0.62, 14))
+        _ = state.apply(.quality(report), now: 0)
+        var buffer = ScreenBuffer(width: 60, height: 12)
+        SamplePreviewWidget(state: state).draw(in: buffer.bounds, into: &buffer, capabilities: .full)
+        XCTAssertTrue(buffer.text(row: 0).contains("quality 62% 14/16"), buffer.text(row: 0))
+        XCTAssertFalse(buffer.text(row: 0).contains("kept"))
+        report.kept = metrics(0.91, 16)
+        report.keep = 0.5
+        _ = state.apply(.quality(report), now: 0)
+        buffer = ScreenBuffer(width: 60, height: 12)
+        SamplePreviewWidget(state: state).draw(in: buffer.bounds, into: &buffer, capabilities: .full)
+        XCTAssertTrue(buffer.text(row: 0).contains("quality 91% 16/16 (kept 0.50)"), buffer.text(row: 0))
+    }
+
     func testZoomShowsOneFaceAtFullSize() {
         var state = TestData.running(steps: 1)
         _ = state.apply(.samples(TestData.flatBatch(count: 4, size: 64, rgb: (1, -1, -1)), iteration: 1), now: 0)
