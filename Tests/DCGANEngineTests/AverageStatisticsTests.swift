@@ -7,10 +7,7 @@ import XCTest
 final class AverageStatisticsTests: XCTestCase {
     /// recomputed_statistics.safetensors: latent 8, width 8; batches of 4, 4 and 2 latents.
     func testRecomputedStatisticsMatchPyTorchsUpdateBN() throws {
-        let context = try DNNLContext()
-        let fixtures = try Fixtures.load("recomputed_statistics.safetensors")
-        let generator = try Network.generator(context, config: ModelConfig(latentSize: 8, featureMaps: 8))
-        try generator.load(from: fixtures, prefix: "init.")
+        let (context, fixtures, generator) = try Fixtures.generator("recomputed_statistics.safetensors", prefix: "init.")
         let batches = try (0..<3).map { index in
             let values = try fixtures.floats("batch.\(index)")
             return try Tensor.filled(context, dims: [values.count / 8, 8, 1, 1], values)

@@ -10,6 +10,15 @@ enum Fixtures {
     static func load(_ name: String) throws -> SafeTensors {
         try SafeTensors(contentsOf: directory.appendingPathComponent(name).path)
     }
+
+    /// A fixture file and the small generator (latent 8, width 8) it holds under `prefix`, in a new context.
+    static func generator(_ name: String, prefix: String) throws -> (DNNLContext, SafeTensors, Network) {
+        let context = try DNNLContext()
+        let fixtures = try load(name)
+        let generator = try Network.generator(context, config: ModelConfig(latentSize: 8, featureMaps: 8))
+        try generator.load(from: fixtures, prefix: prefix)
+        return (context, fixtures, generator)
+    }
 }
 
 extension TrainingConfig {

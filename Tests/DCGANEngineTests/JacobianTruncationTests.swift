@@ -6,10 +6,7 @@ import TrainerProtocol
 /// keeps, and the quality measurement that scores what it keeps.
 final class JacobianTruncationTests: XCTestCase {
     func testSteepnessAndKeptLatentsMatchPyTorch() throws {
-        let context = try DNNLContext()
-        let fixtures = try Fixtures.load("truncation.safetensors")
-        let generator = try Network.generator(context, config: ModelConfig(latentSize: 8, featureMaps: 8))
-        try generator.load(from: fixtures, prefix: "generator.")
+        let (context, fixtures, generator) = try Fixtures.generator("truncation.safetensors", prefix: "generator.")
         let z = try Tensor.filled(context, dims: [12, 8, 1, 1], try fixtures.floats("z"))
         let (images, steepness) = try JacobianTruncation.steepness(of: generator, at: z, directions: try fixtures.floats("u"),
                                                                    training: false)
