@@ -212,6 +212,9 @@ struct Train: AsyncParsableCommand {
         if qualitySamples <= 0 { throw ValidationError("--quality-samples must be a positive integer, got \(qualitySamples)") }
         if let earlyStop, earlyStop <= 0 { throw ValidationError("--early-stop must be a positive number of epochs, got \(earlyStop)") }
         if earlyStop != nil, qualityEvery == 0 { throw ValidationError("--early-stop needs the quality score (--quality-every is 0)") }
+        if truncation.truncation != nil, qualityEvery == 0 {
+            throw ValidationError("--jacobian-truncation changes what the quality score scores (--quality-every is 0)")
+        }
         if resume != nil, let flag = recipe.fixedByCheckpoint.first {
             throw ValidationError("\(flag) cannot change when resuming: the checkpoint's configuration is used")
         }

@@ -72,8 +72,8 @@ public struct JacobianTruncation: Sendable, Equatable {
         return Array(ranked.prefix(count)).sorted()
     }
 
-    /// The kept images of `samples` from `candidates` latents (N ≥ samples): `samples` images of
-    /// `generator`, least steep first in the candidates' order.
+    /// The kept images from `candidates` latents (N ≥ samples): the `samples` least steep images of
+    /// `generator`, in the candidates' order.
     public func sample(_ generator: Network, candidates noise: Tensor, samples: Int, training: Bool = false,
                        precision: Precision? = nil, random: inout RandomGenerator) throws -> [Float] {
         let (images, steepness) = try Self.steepness(of: generator, at: noise, training: training,
