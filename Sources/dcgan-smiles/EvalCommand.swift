@@ -40,16 +40,9 @@ struct Eval: ParsableCommand {
         let scorer = QualityScorer(), precision = arithmetic.resolved()
         if precision == .bf16, !Precision.bf16IsAvailable { throw CommandFailure("--arithmetic bf16: \(BF16UnavailableError())") }
         let evalMode = scorer.score(try generator.forward(noise, training: false, precision: precision).toArray(), count: samples)
-        var kept: QualityScore?
-        if let truncation = truncation.truncation {
-            // The candidates: the scored noise, then more of the same stream (as `sample --seed` draws them).
-            let candidates = try generator.makeInput(batch: truncation.candidates(for: samples))
-            candidates.copy(from: noise.toArray())
-            random.fillNormal(UnsafeMutableBufferPointer(rebasing: candidates.buffer[noise.count...]))
-            var directions = JacobianTruncation.directions(seed: seed)
-            kept = scorer.score(try truncation.sample(generator, candidates: candidates, samples: samples, precision: precision,
-                                                      random: &directions), count: samples)
-        }
+        // The candidates: the scored noise, then more of the same stream (as `sample --seed` draws them).
+        let kept = try truncation.sample(generator, count: samples, seed: seed, precision: precision)
+            .map { scorer.score($0, count: samples) }
         let trainMode = scorer.score(try generator.forward(noise, training: true, precision: precision).toArray(), count: samples)
         if json {
             func object(_ s: QualityScore) -> String {

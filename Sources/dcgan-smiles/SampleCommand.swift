@@ -47,13 +47,9 @@ struct Sample: ParsableCommand {
 
         try statistics.apply(to: generator, seed: seed)
         let pixels: [Float], batch: Int
-        if let truncation = truncation.truncation {
+        if let kept = try truncation.sample(generator, count: count ?? 64, seed: seed, training: batchStats) {
             batch = count ?? 64
-            let candidates = try generator.makeInput(batch: truncation.candidates(for: batch))
-            var random = RandomGenerator(seed: seed)
-            random.fillNormal(candidates.buffer)
-            var directions = JacobianTruncation.directions(seed: seed)
-            pixels = try truncation.sample(generator, candidates: candidates, samples: batch, training: batchStats, random: &directions)
+            pixels = kept
         } else {
             let latent = try readNoise(latentSize: file.model.latentSize, generator: generator)
             let images = try generator.forward(latent, training: batchStats)

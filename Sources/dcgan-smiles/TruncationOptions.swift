@@ -16,4 +16,17 @@ struct TruncationOptions: ParsableArguments {
     var truncation: JacobianTruncation? {
         jacobianTruncation.flatMap { $0 < 1 ? JacobianTruncation(keep: $0) : nil }
     }
+
+    /// `count` faces of `generator` kept from candidates drawn from `seed` (the first of them the
+    /// latents a plain draw of the same seed gives), or nil when truncation is off.
+    func sample(_ generator: Network, count: Int, seed: UInt64, training: Bool = false,
+                precision: Precision? = nil) throws -> [Float]? {
+        guard let truncation else { return nil }
+        let candidates = try generator.makeInput(batch: truncation.candidates(for: count))
+        var random = RandomGenerator(seed: seed)
+        random.fillNormal(candidates.buffer)
+        var directions = JacobianTruncation.directions(seed: seed)
+        return try truncation.sample(generator, candidates: candidates, samples: count, training: training,
+                                     precision: precision, random: &directions)
+    }
 }
