@@ -254,6 +254,27 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertEqual(qualityReports(epochRecorder).map(\.epoch), [1, 2, 3])
     }
 
+    /// With truncation the previews and the epoch grids are the kept faces (PreviewSamplerTests), as
+    /// many as without it.
+    func testATruncatedRunPreviewsItsKeptFaces() throws {
+        let session = try tinySession(iterations: 4, average: 0.9) {
+            $0.qualityEvery = 2
+            $0.previewEvery = 2
+            $0.jacobianTruncation = JacobianTruncation(keep: 0.5)
+        }
+        let recorder = Recorder(session.events)
+        session.start()
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let previews = recorder.all.compactMap { event -> ImageBatch? in
+            if case let .samples(batch, _) = event, batch.source == .generated { return batch } else { return nil }
+        }
+        XCTAssertEqual(previews.count, 3, "the first, then every 2 steps")
+        XCTAssertEqual(previews.map(\.count), [2, 2, 2])
+        XCTAssertEqual(previews.map(\.pixels.count), [2, 2, 2].map { $0 * 3 * 64 * 64 })
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(directory!)/samples/epoch-0002.png"))
+        XCTAssertTrue(recorder.all.contains(.stateChanged(.finished)))
+    }
+
     /// With a moving average sampling, the trained G is scored too only when asked (a third pass);
     /// every report says in which arithmetic it was measured (f32 here, as asked).
     func testTheTrainedGeneratorIsScoredOnlyWhenAsked() throws {

@@ -56,8 +56,8 @@ final class QualityMonitor {
         var kept: QualityScore?
         if let truncation, let candidates {
             var directions = JacobianTruncation.directions(seed: seed) // the same directions every time
-            kept = scorer.score(try truncation.sample(sampler, candidates: candidates, samples: samples, precision: precision,
-                                                      random: &directions), count: samples)
+            kept = scorer.score(try trainer.generate(keeping: truncation, of: candidates, samples: samples, precision: precision,
+                                                     random: &directions), count: samples)
         }
         func metrics(_ s: QualityScore) -> QualityMetrics {
             QualityMetrics(precision: s.precision, modesCovered: s.modesCovered, modes: QualityScore.modeCount,

@@ -15,8 +15,8 @@ final class EngineLoop {
     private var state = RunState.running
     private var stopRequested = false
     private var trainer: DCGANTrainer!
-    private var previewNoise: Tensor!
-    private var previewRandom: RandomGenerator
+    private var preview: PreviewSampler!
+    private let previewRandom: RandomGenerator
     private var realPreviewRandom: RandomGenerator
     private var last: StepResult?
     private var trainingSeconds = 0.0
@@ -35,8 +35,9 @@ final class EngineLoop {
         self.emit = emit
         self.inbox = inbox
         // Preview streams are separate from training's, so looking never changes the run.
-        previewRandom = RandomGenerator(seed: config.seed ^ 0x5052_4556_4945_5721)
+        var previewRandom = RandomGenerator(seed: config.seed ^ 0x5052_4556_4945_5721)
         realPreviewRandom = previewRandom.split()
+        self.previewRandom = previewRandom
     }
 
     func run() {
@@ -51,7 +52,8 @@ final class EngineLoop {
             if options.writeRunFiles {
                 runDirectory = try RunDirectory(path: options.runDirectory, keep: options.keep)
             }
-            previewNoise = try trainer.makeNoise(batch: options.previewCount, random: &previewRandom)
+            preview = try PreviewSampler(trainer: trainer, count: options.previewCount, truncation: options.jacobianTruncation,
+                                         random: previewRandom)
             if options.qualityEvery != 0 {
                 quality = try QualityMonitor(trainer: trainer, samples: options.qualitySamples, seed: config.seed,
                                              precision: options.qualityArithmetic.resolved(), scoresLive: options.qualityScoresLive,
@@ -208,7 +210,7 @@ final class EngineLoop {
             case let .setLearningRate(net, value):
                 setRates(net) { _ in value }
             case .newPreviewNoise:
-                previewRandom.fillNormal(previewNoise.buffer)
+                preview.redraw()
                 sendPreview(.generated)
             case let .requestSamples(source):
                 sendPreview(source)
@@ -245,8 +247,8 @@ final class EngineLoop {
         }
     }
 
-    /// Generated faces from the fixed preview noise (batch statistics, as in training, with the
-    /// running statistics left untouched), or real training images.
+    /// Generated faces from the fixed preview noise (as `sample` draws them: see PreviewSampler), or
+    /// real training images.
     private func sendPreview(_ source: ImageBatch.Source) {
         if let batch = previewBatch(source) { emit(.samples(batch, iteration: trainer.iteration)) }
     }
@@ -257,7 +259,7 @@ final class EngineLoop {
         do {
             switch source {
             case .generated:
-                pixels = try trainer.samplingGenerator.preservingStatistics { try trainer.generate(noise: previewNoise, training: true) }
+                pixels = try preview.faces(of: trainer)
             case .real:
                 let dataset = trainer.loader.dataset
                 let images = try trainer.makeImageBatch(batch: count)

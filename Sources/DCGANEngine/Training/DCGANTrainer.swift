@@ -209,6 +209,15 @@ public final class DCGANTrainer {
         return try samplingGenerator.forward(noise, training: training, precision: precision).toArray()
     }
 
+    /// The `samples` faces `truncation` keeps of the candidate latents `noise` (N', L, 1, 1): the least
+    /// steep images of the sampling generator in eval mode, in the candidates' order (see
+    /// `JacobianTruncation.sample`; `random` gives the finite difference's directions).
+    public func generate(keeping truncation: JacobianTruncation, of noise: Tensor, samples: Int, precision: Precision? = nil,
+                         random: inout RandomGenerator) throws -> [Float] {
+        try generatorAverage?.settleStatistics()
+        return try truncation.sample(samplingGenerator, candidates: noise, samples: samples, precision: precision, random: &random)
+    }
+
     /// A noise tensor for `batch` samples, filled from `random`.
     public func makeNoise(batch: Int, random: inout RandomGenerator) throws -> Tensor {
         let noise = try generator.makeInput(batch: batch)
