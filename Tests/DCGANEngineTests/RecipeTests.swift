@@ -11,7 +11,7 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(tuned.generatorAverageDecay, 0.995)
         XCTAssertEqual([tuned.learningRateG, tuned.learningRateD], [4e-4, 4e-4])
         XCTAssertEqual(tuned.bceFrom, .logits)
-        XCTAssertEqual(tuned.gradientPenalty, 1)
+        XCTAssertEqual(tuned.gradientPenalty, 3)
         XCTAssertEqual(tuned.gradientPenaltyInterval, 4)
         tuned.generatorAverageDecay = nil
         tuned.bceFrom = nil
@@ -24,7 +24,7 @@ final class RecipeTests: XCTestCase {
 
     func testDescriptionsNameTheRecipeAndWhatDiffersFromTheSeed() {
         XCTAssertEqual(Recipe.describe(TrainingConfig()), "seed")
-        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: lr 0.0004, R1 penalty γ 1.0 (lazy: ×4 every 4 steps), "
+        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: lr 0.0004, R1 penalty γ 3.0 (lazy: ×4 every 4 steps), "
                        + "BCE from D's logits, moving average of G (decay 0.995) samples")
         var custom = Recipe.tuned.config
         custom.seed = 9
@@ -34,18 +34,18 @@ final class RecipeTests: XCTestCase {
         custom.learningRateDecay = LearningRateDecay(start: 700, steps: 800, floor: 0.1)
         XCTAssertNil(Recipe.matching(custom))
         XCTAssertEqual(Recipe.describe(custom), "custom: lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, "
-                       + "R1 penalty γ 1.0 (lazy: ×4 every 4 steps), BCE from D's logits, moving average of G (decay 0.995) samples")
+                       + "R1 penalty γ 3.0 (lazy: ×4 every 4 steps), BCE from D's logits, moving average of G (decay 0.995) samples")
         var penalised = Recipe.tuned.config
         penalised.gradientPenaltyInterval = nil
         XCTAssertNil(Recipe.matching(penalised), "R1 at every step is not the tuned recipe")
         penalised.beta1 = 0
         penalised.beta2 = 0.99
         XCTAssertNil(Recipe.matching(penalised))
-        XCTAssertEqual(Recipe.describe(penalised), "custom: lr 0.0004, R1 penalty γ 1.0, BCE from D's logits, "
+        XCTAssertEqual(Recipe.describe(penalised), "custom: lr 0.0004, R1 penalty γ 3.0, BCE from D's logits, "
                        + "moving average of G (decay 0.995) samples, Adam β (0.0, 0.99)")
         penalised.gradientPenaltyInterval = 4
         XCTAssertNil(Recipe.matching(penalised))
-        XCTAssertTrue(Recipe.describe(penalised).contains("R1 penalty γ 1.0 (lazy: ×4 every 4 steps)"), Recipe.describe(penalised))
+        XCTAssertTrue(Recipe.describe(penalised).contains("R1 penalty γ 3.0 (lazy: ×4 every 4 steps)"), Recipe.describe(penalised))
         penalised.gradientPenalty = nil
         XCTAssertThrowsError(try penalised.validate(), "--r1-every without R1") {
             XCTAssertEqual(($0 as? ConfigError)?.description, "--r1-every needs the R1 penalty (--r1)")
