@@ -13,7 +13,7 @@ struct SamplePreviewWidget {
             title.append(TextSpan("step \(Format.count(at))", .fg(.gray)))
         }
         if let report = state.latestQuality, state.previewSource == .generated {
-            // What sampling draws: with Jacobian truncation, the faces it keeps (the previews are not truncated).
+            // What sampling draws: with Jacobian truncation, the faces it keeps, as the previews show them.
             let quality = report.sampled
             let kept = report.keep.map { String(format: " (kept %.2f)", $0) } ?? ""
             title.append(TextSpan("quality \(Int((quality.precision * 100).rounded()))% \(quality.modesCovered)/\(quality.modes)" + kept,
