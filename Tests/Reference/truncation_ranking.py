@@ -8,7 +8,16 @@ and the score of the share q each criterion keeps:
   D:        the highest D logit (D in eval mode).
 Then, per mode, how many samples are nearest to it and how many of those are good.
 
+With --by-kind, per kind of face (plain, hat, glasses, glasses and a hat): where its good samples
+rank in steepness and what share of them keeping 0.5 keeps. With --sets, the view of a run's
+measurement: the samples split into sets of 256/q candidates, 256 kept of each (as `train
+--jacobian-truncation q` keeps 256 of 256/q), scored per set, for three criteria: the first 256
+(no truncation), the steepness, and the steepness relative to the median steepness of the sample's
+--local nearest candidates (in image space) raised to --local-power, a data-agnostic way to judge
+each sample against its own kind of face rather than against all of them.
+
     python3 Tests/Reference/truncation_ranking.py RUN/last.safetensors [--n 1024] [--eps 0.05] [--k 1]
+        [--by-kind] [--sets 0.5 --local 16 --local-power 0.5 1]
 
 Needs torch and safetensors (`pip install torch safetensors`).
 """
@@ -52,6 +61,10 @@ def main():
     parser.add_argument("--n", type=int, default=1024)
     parser.add_argument("--eps", type=float, default=0.05)
     parser.add_argument("--k", type=int, default=1)
+    parser.add_argument("--by-kind", action="store_true")
+    parser.add_argument("--sets", type=float, help="q: score sets of 256 kept of 256/q candidates")
+    parser.add_argument("--local", type=int, default=16, help="neighbours for the local criterion")
+    parser.add_argument("--local-power", type=float, nargs="+", default=[1.0], help="one or more")
     args = parser.parse_args()
     torch.set_num_threads(1)
     for path in args.checkpoints:
@@ -88,6 +101,50 @@ def main():
             chosen = modes == mode
             median = f"{np.median(rmse[chosen]):.3f}" if chosen.any() else "-"
             print(f"  {name:20s} nearest {chosen.sum():4d}, good {(chosen & good).sum():4d}, median RMSE {median}")
+        if args.by_kind:
+            by_kind(modes, good, steepness)
+        if args.sets:
+            measurement_sets(args, images, modes, rmse, good, steepness)
+
+
+def by_kind(modes, good, steepness):
+    """Where each kind's good samples rank in steepness (0 = the least steep)."""
+    rank = steepness.argsort().argsort() / len(steepness)
+    kind = modes % 4  # NAMES run plain, hat, glasses, glasses + hat within each colour
+    for k, name in enumerate(("plain", "hat", "glasses", "glasses and hat")):
+        kept = rank[(kind == k) & good]
+        if len(kept) == 0:
+            print(f"  {name:16s} no good sample")
+            continue
+        print(f"  {name:16s} good {len(kept):4d}: median steepness rank {np.median(kept):.2f}, "
+              f"kept by keeping 0.5: {(kept < 0.5).mean():.2f}")
+
+
+def measurement_sets(args, images, modes, rmse, good, steepness):
+    """Sets of 256/q candidates, 256 kept of each: what a run's measurement would report."""
+    size = int(round(256 / args.sets))
+    flat = images.flatten(1)
+
+    def local(power):
+        def criterion(index):
+            x = flat[index]
+            neighbours = torch.cdist(x, x).topk(args.local + 1, largest=False).indices[:, 1:].numpy()
+            return steepness[index] / np.median(steepness[index][neighbours], axis=1) ** power
+        return criterion
+
+    criteria = [("first 256", lambda index: np.arange(len(index))), ("steepness", lambda index: steepness[index])]
+    criteria += [(f"local (k {args.local}, power {power})", local(power)) for power in args.local_power]
+    for name, criterion in criteria:
+        precisions, modes_covered, tvs = [], [], []
+        for start in range(0, len(good) - size + 1, size):
+            index = np.arange(start, start + size)
+            kept = index[np.argsort(criterion(index), kind="stable")[:256]]
+            counts = np.bincount(modes[kept][good[kept]], minlength=16)
+            precisions.append(good[kept].mean())
+            modes_covered.append(int((counts > 0).sum()))
+            tvs.append(1.0 if counts.sum() == 0 else 0.5 * np.abs(counts / counts.sum() - PROBABILITIES).sum())
+        print(f"  sets of {size}, {name}: precision {np.mean(precisions):.3f} ({min(precisions):.2f}–{max(precisions):.2f}), "
+              f"modes {np.mean(modes_covered):.1f}, 16/16 in {modes_covered.count(16)} of {len(tvs)}, TV {np.mean(tvs):.2f}")
 
 
 if __name__ == "__main__":
