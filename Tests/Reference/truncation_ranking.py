@@ -104,7 +104,7 @@ def main():
         if args.by_kind:
             by_kind(modes, good, steepness)
         if args.sets:
-            measurement_sets(args, images, modes, rmse, good, steepness)
+            measurement_sets(args, images, modes, good, steepness)
 
 
 def by_kind(modes, good, steepness):
@@ -120,7 +120,7 @@ def by_kind(modes, good, steepness):
               f"kept by keeping 0.5: {(kept < 0.5).mean():.2f}")
 
 
-def measurement_sets(args, images, modes, rmse, good, steepness):
+def measurement_sets(args, images, modes, good, steepness):
     """Sets of 256/q candidates, 256 kept of each: what a run's measurement would report."""
     size = int(round(256 / args.sets))
     flat = images.flatten(1)
