@@ -48,10 +48,16 @@ def nearest(images):
     return mse.argmin(1), np.sqrt(mse.min(1))
 
 
-def score(modes, rmse):
-    good = rmse < smileys.THRESHOLD
+def counts_and_tv(modes, good):
+    """The good samples per mode, and the TV distance of their frequencies to the data set's."""
     counts = np.bincount(modes[good], minlength=16)
     tv = 1.0 if good.sum() == 0 else 0.5 * np.abs(counts / good.sum() - PROBABILITIES).sum()
+    return counts, tv
+
+
+def score(modes, rmse):
+    good = rmse < smileys.THRESHOLD
+    counts, tv = counts_and_tv(modes, good)
     return f"precision {good.mean():.3f}, {int((counts > 0).sum()):2d}/16 modes, TV {tv:.2f}"
 
 
@@ -139,10 +145,10 @@ def measurement_sets(args, images, modes, good, steepness):
         for start in range(0, len(good) - size + 1, size):
             index = np.arange(start, start + size)
             kept = index[np.argsort(criterion(index), kind="stable")[:256]]
-            counts = np.bincount(modes[kept][good[kept]], minlength=16)
+            counts, tv = counts_and_tv(modes[kept], good[kept])
             precisions.append(good[kept].mean())
             modes_covered.append(int((counts > 0).sum()))
-            tvs.append(1.0 if counts.sum() == 0 else 0.5 * np.abs(counts / counts.sum() - PROBABILITIES).sum())
+            tvs.append(tv)
         print(f"  sets of {size}, {name}: precision {np.mean(precisions):.3f} ({min(precisions):.2f}–{max(precisions):.2f}), "
               f"modes {np.mean(modes_covered):.1f}, 16/16 in {modes_covered.count(16)} of {len(tvs)}, TV {np.mean(tvs):.2f}")
 
