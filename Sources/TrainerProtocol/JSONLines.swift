@@ -41,7 +41,8 @@ extension QualityReport {
         return "{\"quality\":{\"epoch\":\(epoch),\"iteration\":\(iteration),\"seconds\":\(json(seconds)),"
             + "\"samples\":\(samples),\"train\":\(metrics(train)),\"eval\":\(metrics(eval)),"
             + (live.map { "\"live\":\(metrics($0))," } ?? "")
-            + (kept.map { "\"kept\":\(metrics($0)),\"keep\":\(json(keep ?? 1))," } ?? "") + "\"arithmetic\":\"\(arithmetic)\","
+            + (kept.map { "\"kept\":\(metrics($0)),\"keep\":\(json(keep ?? 1))," } ?? "")
+            + (keepNeighbours.map { "\"neighbours\":\($0),\"power\":\(json(keepPower ?? 1))," } ?? "") + "\"arithmetic\":\"\(arithmetic)\","
             + "\"cost_seconds\":\(json(costSeconds))}}"
     }
 }

@@ -41,6 +41,10 @@ public struct QualityReport: Sendable, Equatable {
     public var kept: QualityMetrics?
     /// The share of candidates Jacobian truncation keeps, when it is on.
     public var keep: Double?
+    /// When truncation judges each candidate against its nearest candidates: how many, and the
+    /// power of their median steepness (the engine's JacobianTruncation.Local).
+    public var keepNeighbours: Int?
+    public var keepPower: Double?
     /// The arithmetic of the scoring passes ("f32" or "bf16").
     public var arithmetic: String
     /// Wall time this measurement took (both modes, scoring included).
@@ -48,7 +52,7 @@ public struct QualityReport: Sendable, Equatable {
 
     public init(iteration: Int, epoch: Int, seconds: Double, samples: Int, train: QualityMetrics, eval: QualityMetrics,
                 live: QualityMetrics? = nil, kept: QualityMetrics? = nil, keep: Double? = nil,
-                arithmetic: String = "f32", costSeconds: Double = 0) {
+                keepNeighbours: Int? = nil, keepPower: Double? = nil, arithmetic: String = "f32", costSeconds: Double = 0) {
         self.iteration = iteration
         self.epoch = epoch
         self.seconds = seconds
@@ -58,6 +62,8 @@ public struct QualityReport: Sendable, Equatable {
         self.live = live
         self.kept = kept
         self.keep = keep
+        self.keepNeighbours = keepNeighbours
+        self.keepPower = keepPower
         self.arithmetic = arithmetic
         self.costSeconds = costSeconds
     }

@@ -151,7 +151,7 @@ struct Bench: AsyncParsableCommand {
         let seeds = self.seeds.isEmpty ? [base.seed] : self.seeds
         print("time to quality: recipe \(Recipe.describe(base)); \(options.steps) steps per seed, scored every \(options.every) steps "
               + "(\(options.samples) fixed samples in \(options.arithmetic.resolved().rawValue)"
-              + (options.truncation.map { String(format: ", Jacobian truncation keeping %.2f of the candidates", $0.keep) } ?? "")
+              + (options.truncation.map { ", Jacobian truncation \($0.summary)" } ?? "")
               + "; target: eval-mode precision >= 0.9 with 16/16 modes; seconds = training only)")
         var runs: [TimeToQualityRun] = []
         for seed in seeds {

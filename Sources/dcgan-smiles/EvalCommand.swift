@@ -50,7 +50,8 @@ struct Eval: ParsableCommand {
                        s.totalVariation, s.meanRMSE)
             }
             print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(statistics.recomputeStatistics ? "recomputed" : "checkpoint")\",\"arithmetic\":\"\(precision.rawValue)\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))"
-                  + (kept.map { ",\"kept\":\(object($0)),\"keep\":\(truncation.truncation!.keep)" } ?? "") + "}")
+                  + (kept.map { ",\"kept\":\(object($0)),\"keep\":\(truncation.truncation!.keep)" } ?? "")
+                  + (truncation.truncation?.local.map { ",\"neighbours\":\($0.neighbours),\"power\":\($0.power)" } ?? "") + "}")
             return
         }
         print("checkpoint: \(checkpoint) (\(average ? "moving average of G" : "trained G"), \(samples) samples, seed \(seed), \(precision.rawValue), "
@@ -60,6 +61,9 @@ struct Eval: ParsableCommand {
                      ("train (batch statistics)  ", trainMode)]
         if let kept, let truncation = truncation.truncation {
             lines.append((String(format: "kept  (%.2f of %d, eval) ", truncation.keep, truncation.candidates(for: samples)), kept))
+            if let local = truncation.local {
+                print("kept: by steepness against the median of the \(local.neighbours) nearest candidates, to the power \(local.power)")
+            }
         }
         for (mode, score) in lines {
             print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f", mode, score.precision, score.modesCovered, score.totalVariation))

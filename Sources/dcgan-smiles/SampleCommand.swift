@@ -94,7 +94,13 @@ struct Sample: ParsableCommand {
                 var writer = SafeTensorsWriter()
                 writer.add("images", shape: [batch, 3, 64, 64], floats: pixels)
                 writer.metadata = ["checkpoint": checkpoint, "batch_stats": String(batchStats)]
-                if let keep = truncation.truncation?.keep { writer.metadata["jacobian_truncation"] = String(keep) }
+                if let truncation = truncation.truncation {
+                    writer.metadata["jacobian_truncation"] = String(truncation.keep)
+                    if let local = truncation.local {
+                        writer.metadata["jacobian_truncation_neighbours"] = String(local.neighbours)
+                        writer.metadata["jacobian_truncation_power"] = String(local.power)
+                    }
+                }
                 try AtomicFile.write(try writer.serialized(), to: out)
                 return
             }

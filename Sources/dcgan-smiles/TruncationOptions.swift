@@ -6,15 +6,32 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: "Jacobian truncation: draw 1/Q candidate latents and keep the share Q where the generator changes least under a small latent step (the others fall between two faces); in (0, 1], 1: off.")
     var jacobianTruncation: Double?
 
+    @Option(help: ArgumentHelp("With --jacobian-truncation: judge each candidate's steepness against the median steepness of its K nearest candidates in image space (its own kind of face), so that kinds steeper everywhere are not dropped with the blends; 0: off.", valueName: "K"))
+    var jacobianTruncationNeighbours = 0
+
+    @Option(help: ArgumentHelp("With --jacobian-truncation-neighbours: the power of that median the steepness is divided by (0: plain steepness, 1: the ratio).", valueName: "P"))
+    var jacobianTruncationPower: Float = 1
+
     func validate() throws {
         if let keep = jacobianTruncation, !(keep > 0 && keep <= 1) {
             throw ValidationError("--jacobian-truncation must be in (0, 1], got \(keep)")
+        }
+        if jacobianTruncationNeighbours < 0 {
+            throw ValidationError("--jacobian-truncation-neighbours must be 0 or more, got \(jacobianTruncationNeighbours)")
+        }
+        if !(jacobianTruncationPower >= 0 && jacobianTruncationPower.isFinite) {
+            throw ValidationError("--jacobian-truncation-power must be 0 or more, got \(jacobianTruncationPower)")
+        }
+        if jacobianTruncationNeighbours > 0, truncation == nil {
+            throw ValidationError("--jacobian-truncation-neighbours needs --jacobian-truncation below 1")
         }
     }
 
     /// nil when off (no flag, or 1).
     var truncation: JacobianTruncation? {
-        jacobianTruncation.flatMap { $0 < 1 ? JacobianTruncation(keep: $0) : nil }
+        let local = jacobianTruncationNeighbours > 0
+            ? JacobianTruncation.Local(neighbours: jacobianTruncationNeighbours, power: jacobianTruncationPower) : nil
+        return jacobianTruncation.flatMap { $0 < 1 ? JacobianTruncation(keep: $0, local: local) : nil }
     }
 
     /// `count` faces of `generator` kept from candidates drawn from `seed` (the first of them the

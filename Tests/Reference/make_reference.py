@@ -629,6 +629,7 @@ def make_r1():
 # File 10: Jacobian truncation's steepness
 
 TRUNCATION_STEP, TRUNCATION_COUNT, TRUNCATION_KEEP = 0.05, 12, 6
+TRUNCATION_LOCAL = [(4, 1.0), (5, 0.5)]  # (neighbours, power): an even and an odd median
 
 
 def make_truncation():
@@ -651,13 +652,26 @@ def make_truncation():
         moved = generator(z + TRUNCATION_STEP * unit)
         steepness = (moved - images).flatten(1).pow(2).mean(1).sqrt() / TRUNCATION_STEP
     kept = torch.sort(torch.argsort(steepness)[:TRUNCATION_KEEP]).values
+    # The local criterion (`--jacobian-truncation-neighbours K --jacobian-truncation-power P`), as
+    # truncation_ranking.py computes it: steepness / median(steepness of the K nearest others)^P.
+    flat = images.flatten(1)
+    neighbours = torch.cdist(flat, flat).topk(TRUNCATION_COUNT, largest=False).indices[:, 1:]
+    local = {}
+    for k, power in TRUNCATION_LOCAL:
+        theirs = steepness[neighbours[:, :k]].sort(dim=1).values
+        median = theirs[:, k // 2] if k % 2 else (theirs[:, k // 2 - 1] + theirs[:, k // 2]) / 2  # NumPy's median
+        local[f"local_k{k}_p{power}"] = steepness / median ** power
+    local_kept = torch.sort(torch.argsort(local[f"local_k{TRUNCATION_LOCAL[0][0]}_p{TRUNCATION_LOCAL[0][1]}"])[:TRUNCATION_KEEP]).values
     write_safetensors(FIXTURES / "truncation.safetensors", {
         **state("generator", generator), "z": z, "u": u, "images": images, "steepness": steepness, "kept": kept,
+        **local, "local_kept": local_kept,
     }, {
         "config": f"L={LATENT} F={FEATURES}, {TRUNCATION_COUNT} latents, eval mode",
         "init": "models.safetensors' init.generator, then one train-mode pass on its z (running statistics)",
         "steepness": f"RMS(G(z + {TRUNCATION_STEP} * u/|u|) - G(z)) / {TRUNCATION_STEP} per latent; "
                      f"kept: the {TRUNCATION_KEEP} least steep, ascending index",
+        "local": "local_k{K}_p{P}: steepness / median(steepness of the K nearest other images by L2)^P (the mean "
+                 f"of the middle two for even K, as NumPy's); local_kept: the {TRUNCATION_KEEP} lowest of the first, ascending index",
     })
 
 

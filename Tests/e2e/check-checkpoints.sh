@@ -153,7 +153,12 @@ set +e; "$bin" sample --checkpoint "$good" --recompute-statistics --batch-stats 
 "$bin" sample --checkpoint "$good" --count 12 --out "$work/plain12.safetensors" >/dev/null
 "$bin" sample --checkpoint "$good" --count 6 --jacobian-truncation 0.5 --out "$work/kept6.safetensors" >/dev/null
 "$bin" eval --checkpoint "$good" --samples 32 --json --jacobian-truncation 0.5 >"$work/eval-kept.json"
-python3 - "$work/plain12.safetensors" "$work/kept6.safetensors" "$work/eval.json" "$work/eval-kept.json" <<'PY'
+# … and judged against the 4 nearest candidates (the local criterion): other faces of the same candidates.
+"$bin" sample --checkpoint "$good" --count 6 --jacobian-truncation 0.5 --jacobian-truncation-neighbours 4 \
+  --jacobian-truncation-power 0.5 --out "$work/local6.safetensors" >/dev/null
+"$bin" eval --checkpoint "$good" --samples 32 --json --jacobian-truncation 0.5 --jacobian-truncation-neighbours 4 >"$work/eval-local.json"
+python3 - "$work/plain12.safetensors" "$work/kept6.safetensors" "$work/eval.json" "$work/eval-kept.json" \
+  "$work/local6.safetensors" "$work/eval-local.json" <<'PY'
 import json, struct, sys
 def read(path):
     raw = open(path, "rb").read(); n = struct.unpack("<Q", raw[:8])[0]; h = json.loads(raw[8:8 + n])
@@ -165,12 +170,20 @@ assert len(kept) == 6 and header["__metadata__"]["jacobian_truncation"] == "0.5"
 where = [min(range(12), key=lambda j: max(abs(a - b) for a, b in zip(k, plain[j]))) for k in kept]
 assert all(max(abs(a - b) for a, b in zip(k, plain[j])) < 1e-5 for k, j in zip(kept, where)), "a kept face is none of the candidates"
 assert where == sorted(set(where)), where
-plain_eval, truncated = (json.load(open(path)) for path in sys.argv[3:])
+plain_eval, truncated = (json.load(open(path)) for path in sys.argv[3:5])
 assert "kept" not in plain_eval and truncated["keep"] == 0.5 and set(truncated["kept"]) == {"precision", "modes", "tv", "rmse"}, truncated
 assert truncated["eval"] == plain_eval["eval"] and truncated["train"] == plain_eval["train"], (plain_eval, truncated)
+assert "neighbours" not in truncated, truncated
+header, local = read(sys.argv[5])
+meta = header["__metadata__"]
+assert len(local) == 6 and meta["jacobian_truncation_neighbours"] == "4" and meta["jacobian_truncation_power"] == "0.5", meta
+assert all(any(max(abs(a - b) for a, b in zip(k, p)) < 1e-5 for p in plain) for k in local), "a locally kept face is none of the candidates"
+local_eval = json.load(open(sys.argv[6]))
+assert local_eval["neighbours"] == 4 and local_eval["power"] == 1 and local_eval["eval"] == plain_eval["eval"], local_eval
 PY
 for args in "--jacobian-truncation 0" "--jacobian-truncation 1.5" "--jacobian-truncation nan" \
-            "--jacobian-truncation 0.5 --noise $work/z.safetensors"; do
+            "--jacobian-truncation 0.5 --noise $work/z.safetensors" "--jacobian-truncation-neighbours 4" \
+            "--jacobian-truncation 0.5 --jacobian-truncation-neighbours=-1" "--jacobian-truncation 0.5 --jacobian-truncation-power=-1"; do
   set +e; "$bin" sample --checkpoint "$good" $args --out "$work/f.png" 2>"$work/err"; rc=$?; set -e
   [ "$rc" -eq 2 ] && [ ! -e "$work/f.png" ] || { echo "sample $args: rc $rc"; cat "$work/err"; exit 1; }
 done

@@ -30,7 +30,8 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
             "--top-k 1.5" "--top-k=-0.5" "--top-k-decay 0.9" "--top-k 0.5 --top-k-decay 0" "--quality-arithmetic foo" \
             "--beta1 1" "--beta1=-0.5" "--beta2 1.5" "--beta2 nan" "--r1=-1" "--r1 nan" "--r1 inf" \
             "--recipe seed --r1-every 4" "--r1 1 --r1-every 0" "--r1-every 0" "--r1 1 --r1-every=-2" \
-            "--jacobian-truncation 0" "--jacobian-truncation 2" "--jacobian-truncation 0.5 --quality-every 0"; do
+            "--jacobian-truncation 0" "--jacobian-truncation 2" "--jacobian-truncation 0.5 --quality-every 0" \
+            "--jacobian-truncation-neighbours 16" "--jacobian-truncation 0.5 --jacobian-truncation-power nan"; do
   set +e
   "$bin" train --headless $args >"$work/out" 2>"$work/err"
   rc=$?
@@ -63,12 +64,15 @@ PY
 "$bin" train --headless --iterations 2 --feature-maps 4 --latent-size 8 --threads 1 --quality-every 2 --run-dir "$work/q" >"$work/q.jsonl"
 "$bin" train --headless --iterations 2 --feature-maps 4 --latent-size 8 --threads 1 --quality-every 2 --quality-live \
   --quality-arithmetic f32 --top-k 0.5 --jacobian-truncation 0.7 --run-dir "$work/ql" >"$work/ql.jsonl"
-python3 - "$work/q.jsonl" "$work/ql.jsonl" <<'PY'
+"$bin" train --headless --iterations 2 --feature-maps 4 --latent-size 8 --threads 1 --quality-every 2 --quality-arithmetic f32 \
+  --jacobian-truncation 0.5 --jacobian-truncation-neighbours 16 --jacobian-truncation-power 0.5 --run-dir "$work/qn" >"$work/qn.jsonl"
+python3 - "$work/q.jsonl" "$work/ql.jsonl" "$work/qn.jsonl" <<'PY'
 import json, sys
-(plain,), (live,) = ([json.loads(l)["quality"] for l in open(path) if l.startswith('{"quality"')] for path in sys.argv[1:])
+(plain,), (live,), (local,) = ([json.loads(l)["quality"] for l in open(path) if l.startswith('{"quality"')] for path in sys.argv[1:])
 assert "live" not in plain and "kept" not in plain and plain["arithmetic"] in ("f32", "bf16"), plain
 assert "live" in live and live["arithmetic"] == "f32", live
 assert live["keep"] == 0.7 and set(live["kept"]) == {"precision", "modes", "tv", "rmse"}, live
+assert "neighbours" not in live and local["keep"] == 0.5 and local["neighbours"] == 16 and local["power"] == 0.5, local
 PY
 
 # bench --time-to-quality: a line per measurement and seed, then the table (tiny networks: never clean).

@@ -66,6 +66,7 @@ final class QualityMonitor {
         let report = QualityReport(iteration: trainer.iteration, epoch: max(trainer.iteration - 1, 0) / trainer.config.iterationsPerEpoch + 1,
                                    seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval),
                                    live: live.map(metrics), kept: kept.map(metrics), keep: truncation?.keep,
+                                   keepNeighbours: truncation?.local?.neighbours, keepPower: (truncation?.local?.power).map(Double.init),
                                    arithmetic: precision.rawValue,
                                    costSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         return (report, kept ?? eval)
