@@ -61,12 +61,12 @@ struct Eval: ParsableCommand {
                      ("train (batch statistics)  ", trainMode)]
         if let kept, let truncation = truncation.truncation {
             lines.append((String(format: "kept  (%.2f of %d, eval) ", truncation.keep, truncation.candidates(for: samples)), kept))
-            if let local = truncation.local {
-                print("kept: by steepness against the median of the \(local.neighbours) nearest candidates, to the power \(local.power)")
-            }
         }
         for (mode, score) in lines {
             print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f", mode, score.precision, score.modesCovered, score.totalVariation))
+        }
+        if let local = truncation.truncation?.local {
+            print("kept: by steepness against the median of the \(local.neighbours) nearest candidates, to the power \(local.power)")
         }
     }
 }

@@ -9,8 +9,8 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --jacobian-truncation: judge each candidate's steepness against the median steepness of its K nearest candidates in image space (its own kind of face), so that kinds steeper everywhere are not dropped with the blends; 0: off.", valueName: "K"))
     var jacobianTruncationNeighbours = 0
 
-    @Option(help: ArgumentHelp("With --jacobian-truncation-neighbours: the power of that median the steepness is divided by (0: plain steepness, 1: the ratio).", valueName: "P"))
-    var jacobianTruncationPower: Float = 1
+    @Option(help: ArgumentHelp("With --jacobian-truncation-neighbours: the power of that median the steepness is divided by (0: plain steepness, 1: the ratio; default 1).", valueName: "P"))
+    var jacobianTruncationPower: Float?
 
     func validate() throws {
         if let keep = jacobianTruncation, !(keep > 0 && keep <= 1) {
@@ -19,18 +19,21 @@ struct TruncationOptions: ParsableArguments {
         if jacobianTruncationNeighbours < 0 {
             throw ValidationError("--jacobian-truncation-neighbours must be 0 or more, got \(jacobianTruncationNeighbours)")
         }
-        if !(jacobianTruncationPower >= 0 && jacobianTruncationPower.isFinite) {
-            throw ValidationError("--jacobian-truncation-power must be 0 or more, got \(jacobianTruncationPower)")
+        if let power = jacobianTruncationPower, !(power >= 0 && power.isFinite) {
+            throw ValidationError("--jacobian-truncation-power must be 0 or more, got \(power)")
         }
         if jacobianTruncationNeighbours > 0, truncation == nil {
             throw ValidationError("--jacobian-truncation-neighbours needs --jacobian-truncation below 1")
+        }
+        if jacobianTruncationPower != nil, jacobianTruncationNeighbours == 0 {
+            throw ValidationError("--jacobian-truncation-power needs --jacobian-truncation-neighbours")
         }
     }
 
     /// nil when off (no flag, or 1).
     var truncation: JacobianTruncation? {
         let local = jacobianTruncationNeighbours > 0
-            ? JacobianTruncation.Local(neighbours: jacobianTruncationNeighbours, power: jacobianTruncationPower) : nil
+            ? JacobianTruncation.Local(neighbours: jacobianTruncationNeighbours, power: jacobianTruncationPower ?? 1) : nil
         return jacobianTruncation.flatMap { $0 < 1 ? JacobianTruncation(keep: $0, local: local) : nil }
     }
 

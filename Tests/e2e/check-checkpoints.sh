@@ -183,7 +183,8 @@ assert local_eval["neighbours"] == 4 and local_eval["power"] == 1 and local_eval
 PY
 for args in "--jacobian-truncation 0" "--jacobian-truncation 1.5" "--jacobian-truncation nan" \
             "--jacobian-truncation 0.5 --noise $work/z.safetensors" "--jacobian-truncation-neighbours 4" \
-            "--jacobian-truncation 0.5 --jacobian-truncation-neighbours=-1" "--jacobian-truncation 0.5 --jacobian-truncation-power=-1"; do
+            "--jacobian-truncation 0.5 --jacobian-truncation-neighbours=-1" "--jacobian-truncation 0.5 --jacobian-truncation-power=-1" \
+            "--jacobian-truncation 0.5 --jacobian-truncation-power 0.5"; do
   set +e; "$bin" sample --checkpoint "$good" $args --out "$work/f.png" 2>"$work/err"; rc=$?; set -e
   [ "$rc" -eq 2 ] && [ ! -e "$work/f.png" ] || { echo "sample $args: rc $rc"; cat "$work/err"; exit 1; }
 done
