@@ -146,12 +146,12 @@ struct Bench: AsyncParsableCommand {
         options.steps = steps ?? 1500
         options.every = qualityEvery
         options.arithmetic = qualityArithmetic
-        options.truncation = truncation.truncation
-        let base = recipe.makeConfig()
+        var base = recipe.makeConfig()
+        base.samplingTruncation = try truncation.resolved(over: base.samplingTruncation, from: "the recipe")
         let seeds = self.seeds.isEmpty ? [base.seed] : self.seeds
         print("time to quality: recipe \(Recipe.describe(base)); \(options.steps) steps per seed, scored every \(options.every) steps "
               + "(\(options.samples) fixed samples in \(options.arithmetic.resolved().rawValue)"
-              + (options.truncation.map { ", Jacobian truncation \($0.summary)" } ?? "")
+              + (base.samplingTruncation == nil ? "" : "; the kept faces are scored")
               + "; target: eval-mode precision >= 0.9 with 16/16 modes; seconds = training only)")
         var runs: [TimeToQualityRun] = []
         for seed in seeds {

@@ -40,9 +40,10 @@ struct Eval: ParsableCommand {
         let scorer = QualityScorer(), precision = arithmetic.resolved()
         if precision == .bf16, !Precision.bf16IsAvailable { throw CommandFailure("--arithmetic bf16: \(BF16UnavailableError())") }
         let evalMode = scorer.score(try generator.forward(noise, training: false, precision: precision).toArray(), count: samples)
-        // The candidates: the scored noise, then more of the same stream (as `sample --seed` draws them).
-        let kept = try truncation.sample(generator, count: samples, seed: seed, precision: precision)
-            .map { scorer.score($0, count: samples) }
+        // As the checkpoint's run samples, unless the flags say otherwise. The candidates: the scored
+        // noise, then more of the same stream (as `sample --seed` draws them).
+        let sampler = try truncation.resolved(over: file.config?.samplingTruncation, from: "the checkpoint's run")
+        let kept = try sampler.map { scorer.score(try $0.sample(generator, count: samples, seed: seed, precision: precision), count: samples) }
         let trainMode = scorer.score(try generator.forward(noise, training: true, precision: precision).toArray(), count: samples)
         if json {
             func object(_ s: QualityScore) -> String {
@@ -50,8 +51,8 @@ struct Eval: ParsableCommand {
                        s.totalVariation, s.meanRMSE)
             }
             print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(statistics.recomputeStatistics ? "recomputed" : "checkpoint")\",\"arithmetic\":\"\(precision.rawValue)\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))"
-                  + (kept.map { ",\"kept\":\(object($0)),\"keep\":\(truncation.truncation!.keep)" } ?? "")
-                  + (truncation.truncation?.local.map { ",\"neighbours\":\($0.neighbours),\"power\":\($0.power)" } ?? "") + "}")
+                  + (kept.map { ",\"kept\":\(object($0)),\"keep\":\(sampler!.keep)" } ?? "")
+                  + (sampler?.local.map { ",\"neighbours\":\($0.neighbours),\"power\":\($0.power)" } ?? "") + "}")
             return
         }
         print("checkpoint: \(checkpoint) (\(average ? "moving average of G" : "trained G"), \(samples) samples, seed \(seed), \(precision.rawValue), "
@@ -59,13 +60,13 @@ struct Eval: ParsableCommand {
               + (statistics.recomputeStatistics ? "; BatchNorm statistics recomputed from \(GeneratorAverage.recomputeSamples) other samples)" : ")"))
         var lines = [(statistics.recomputeStatistics ? "eval  (recomputed stats) " : "eval  (running statistics)", evalMode),
                      ("train (batch statistics)  ", trainMode)]
-        if let kept, let truncation = truncation.truncation {
+        if let kept, let truncation = sampler {
             lines.append((String(format: "kept  (%.2f of %d, eval) ", truncation.keep, truncation.candidates(for: samples)), kept))
         }
         for (mode, score) in lines {
             print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f", mode, score.precision, score.modesCovered, score.totalVariation))
         }
-        if let local = truncation.truncation?.local {
+        if let local = sampler?.local {
             print("kept: by steepness against the median of the \(local.neighbours) nearest candidates, to the power \(local.power)")
         }
     }

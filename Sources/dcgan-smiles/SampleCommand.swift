@@ -28,7 +28,7 @@ struct Sample: ParsableCommand {
     @OptionGroup var truncation: TruncationOptions
 
     func validate() throws {
-        if truncation.truncation != nil, noise != nil {
+        if truncation.asksForTruncation, noise != nil {
             throw ValidationError("--jacobian-truncation draws its own candidate latents from --seed; it does not take --noise")
         }
         if batchStats, statistics.recomputeStatistics {
@@ -46,18 +46,20 @@ struct Sample: ParsableCommand {
         do { try file.loadGenerator(generator, average: generatorChoice == .average) } catch { throw CommandFailure("\(error)") }
 
         try statistics.apply(to: generator, seed: seed)
+        // As the checkpoint's run samples, unless the flags say otherwise; given latents are drawn as they are.
+        let sampler = noise == nil ? try truncation.resolved(over: file.config?.samplingTruncation, from: "the checkpoint's run") : nil
         let pixels: [Float], batch: Int
-        if let kept = try truncation.sample(generator, count: count ?? 64, seed: seed, training: batchStats) {
+        if let sampler {
             batch = count ?? 64
-            pixels = kept
+            pixels = try sampler.sample(generator, count: batch, seed: seed, training: batchStats)
         } else {
             let latent = try readNoise(latentSize: file.model.latentSize, generator: generator)
             let images = try generator.forward(latent, training: batchStats)
             batch = images.dims[0]
             pixels = images.toArray()
         }
-        try write(pixels, batch: batch)
-        print("wrote \(batch) face\(batch == 1 ? "" : "s") to \(out)")
+        try write(pixels, batch: batch, sampler: sampler)
+        print("wrote \(batch) face\(batch == 1 ? "" : "s") to \(out)" + (sampler.map { " (Jacobian truncation \($0.summary))" } ?? ""))
     }
 
     private func readNoise(latentSize: Int, generator: Network) throws -> Tensor {
@@ -87,14 +89,14 @@ struct Sample: ParsableCommand {
         }
     }
 
-    private func write(_ pixels: [Float], batch: Int) throws {
+    private func write(_ pixels: [Float], batch: Int, sampler: JacobianTruncation?) throws {
         let size = 3 * 64 * 64
         do {
             if out.hasSuffix(".safetensors") {
                 var writer = SafeTensorsWriter()
                 writer.add("images", shape: [batch, 3, 64, 64], floats: pixels)
                 writer.metadata = ["checkpoint": checkpoint, "batch_stats": String(batchStats)]
-                if let truncation = truncation.truncation {
+                if let truncation = sampler {
                     writer.metadata["jacobian_truncation"] = String(truncation.keep)
                     if let local = truncation.local {
                         writer.metadata["jacobian_truncation_neighbours"] = String(local.neighbours)

@@ -112,8 +112,8 @@ final class AverageStatisticsTests: XCTestCase {
         }
         config.generatorAverageDecay = 0.999
         XCTAssertNoThrow(try config.validate())
-        XCTAssertEqual(Recipe.describe(config), "custom: moving average of G (decay 0.999) with recomputed BatchNorm statistics samples")
+        XCTAssertEqual(Recipe.describe(config), "custom: batch 8, moving average of G (decay 0.999) with recomputed BatchNorm statistics samples")
         config.averageStatistics = .averaged
-        XCTAssertEqual(Recipe.describe(config), "custom: moving average of G (decay 0.999) samples")
+        XCTAssertEqual(Recipe.describe(config), "custom: batch 8, moving average of G (decay 0.999) samples")
     }
 }

@@ -105,6 +105,36 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(trainer.noiseRandom, copy.noiseRandom)
     }
 
+    /// How a run samples is part of its configuration: a checkpoint keeps it, a resumed run may
+    /// change it (training never reads it), and configurations written before it existed sample plainly.
+    func testTheSamplersTruncationTravelsWithTheCheckpoint() throws {
+        var config = TrainingConfig.tiny(seed: 13)
+        config.samplingTruncation = JacobianTruncation(keep: 0.5, local: .init(neighbours: 4, power: 0.5))
+        let trainer = try DCGANTrainer(config: config)
+        _ = try trainer.step()
+        let path = "\(directory!)/sampler.safetensors"
+        try Checkpoint.save(trainer, to: path)
+        let file = try CheckpointFile(path: path)
+        XCTAssertEqual(file.config?.samplingTruncation, config.samplingTruncation)
+        let plain = try DCGANTrainer(resuming: file, changes: ResumeChanges(samplingTruncation: .some(nil)))
+        XCTAssertNil(plain.config.samplingTruncation)
+        XCTAssertEqual(try DCGANTrainer(resuming: file).config.samplingTruncation, config.samplingTruncation)
+
+        let json = try JSONEncoder().encode(TrainingConfig.tiny(seed: 13))
+        var older = try XCTUnwrap(JSONSerialization.jsonObject(with: json) as? [String: Any])
+        XCTAssertNil(older["samplingTruncation"], "an unset truncation is not written")
+        older["learningRateG"] = 0.0004
+        XCTAssertNil(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: older)).samplingTruncation)
+
+        for (truncation, message) in [(#"{"keep":1.5}"#, "--jacobian-truncation must be in (0, 1], got 1.5"),
+                                      (#"{"keep":0.5,"local":{"neighbours":0,"power":1}}"#, "--jacobian-truncation-neighbours must be positive, got 0")] {
+            var damaged = older
+            damaged["samplingTruncation"] = try JSONSerialization.jsonObject(with: Data(truncation.utf8))
+            let decoded = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: damaged))
+            XCTAssertThrowsError(try decoded.validate()) { XCTAssertEqual(($0 as? ConfigError)?.description, message) }
+        }
+    }
+
     /// Each kind of bad file: a one-line error naming the file, and nothing loaded.
     func testBadFilesAreRefusedWithOneLineErrors() throws {
         let trainer = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))

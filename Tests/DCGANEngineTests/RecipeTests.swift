@@ -43,6 +43,11 @@ final class RecipeTests: XCTestCase {
         XCTAssertNil(Recipe.matching(penalised))
         XCTAssertEqual(Recipe.describe(penalised), "custom: lr 0.0004, R1 penalty γ 3.0, BCE from D's logits, "
                        + "moving average of G (decay 0.995) samples, Adam β (0.0, 0.99)")
+        var sampled = Recipe.seed.config
+        sampled.batchSize = 128
+        sampled.samplingTruncation = JacobianTruncation(keep: 0.5)
+        XCTAssertNil(Recipe.matching(sampled))
+        XCTAssertEqual(Recipe.describe(sampled), "custom: batch 128, Jacobian truncation keeping 0.50 of the candidates")
         penalised.gradientPenaltyInterval = 4
         XCTAssertNil(Recipe.matching(penalised))
         XCTAssertTrue(Recipe.describe(penalised).contains("R1 penalty γ 3.0 (lazy: ×4 every 4 steps)"), Recipe.describe(penalised))
@@ -120,7 +125,7 @@ final class RecipeTests: XCTestCase {
         var constant = config
         constant.instanceNoiseSteps = 0
         XCTAssertEqual([0, 4, 100_000].map { constant.instanceNoiseDeviation(after: $0) }, [0.2, 0.2, 0.2], "0 steps: no fading")
-        XCTAssertEqual(Recipe.describe(constant), "custom: instance noise 0.2")
+        XCTAssertEqual(Recipe.describe(constant), "custom: batch 8, instance noise 0.2")
 
         let noisy = try DCGANTrainer(config: config), again = try DCGANTrainer(config: config)
         let plain = try DCGANTrainer(config: TrainingConfig.tiny())

@@ -216,9 +216,11 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertEqual(RunDirectory.stepHistory(besideCheckpoint: directory + "/nowhere/last.safetensors", through: 3), [])
     }
 
-    private func tinySession(iterations: Int, average: Float? = nil, configure: (inout SessionOptions) -> Void) throws -> TrainingSession {
+    private func tinySession(iterations: Int, average: Float? = nil, truncation: JacobianTruncation? = nil,
+                             configure: (inout SessionOptions) -> Void) throws -> TrainingSession {
         var config = TrainingConfig()
         config.generatorAverageDecay = average
+        config.samplingTruncation = truncation
         config.model = ModelConfig(latentSize: 8, featureMaps: 4)
         config.batchSize = 8
         config.datasetSize = 16 // 2 steps per epoch
@@ -245,22 +247,49 @@ final class TrainingSessionTests: XCTestCase {
         let lines = try String(contentsOfFile: "\(directory!)/metrics.jsonl", encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.filter { $0.hasPrefix("{\"quality\"") }.count, 2)
 
-        // Default cadence: every epoch (2 steps).
-        let byEpoch = try tinySession(iterations: 6) { _ in }
+        // Default cadence: every epoch (2 steps), here without the time budget.
+        let byEpoch = try tinySession(iterations: 6) { $0.qualityBudget = nil }
         let epochRecorder = Recorder(byEpoch.events)
         byEpoch.start()
         _ = waitFor(epochRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
         XCTAssertEqual(qualityReports(epochRecorder).map(\.iteration), [2, 4, 6])
         XCTAssertEqual(qualityReports(epochRecorder).map(\.epoch), [1, 2, 3])
+
+        // With a budget no measurement fits in, only the first epoch end measures.
+        let noBudget = try tinySession(iterations: 6) { $0.qualityBudget = 0 }
+        let noBudgetRecorder = Recorder(noBudget.events)
+        noBudget.start()
+        _ = waitFor(noBudgetRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        XCTAssertEqual(qualityReports(noBudgetRecorder).map(\.iteration), [2])
+    }
+
+    func testTheDefaultCadenceSkipsEpochEndsPastTheBudget() {
+        var cadence = QualityCadence(every: nil, budget: 0.02)
+        XCTAssertFalse(cadence.isDue(iteration: 1, epochEnded: false, trainingSeconds: 10))
+        XCTAssertTrue(cadence.isDue(iteration: 2, epochEnded: true, trainingSeconds: 10), "the first epoch end measures")
+        cadence.record(cost: 1)
+        XCTAssertFalse(cadence.isDue(iteration: 4, epochEnded: true, trainingSeconds: 99), "2 s of measuring in 99 s is over 2%")
+        XCTAssertTrue(cadence.isDue(iteration: 6, epochEnded: true, trainingSeconds: 100))
+        XCTAssertFalse(cadence.isDue(iteration: 7, epochEnded: false, trainingSeconds: 1000))
+        cadence.record(cost: 3)
+        XCTAssertEqual(cadence.measuredSeconds, 4)
+        XCTAssertFalse(cadence.isDue(iteration: 8, epochEnded: true, trainingSeconds: 300), "the next is expected to cost as the last")
+        XCTAssertTrue(cadence.isDue(iteration: 8, epochEnded: true, trainingSeconds: 350))
+
+        let unlimited = QualityCadence(every: nil, budget: nil)
+        XCTAssertTrue(unlimited.isDue(iteration: 2, epochEnded: true, trainingSeconds: 0))
+        let everyThree = QualityCadence(every: 3, budget: 0.02)
+        XCTAssertEqual((1...9).filter { everyThree.isDue(iteration: $0, epochEnded: $0 % 2 == 0, trainingSeconds: 0) }, [3, 6, 9])
+        let never = QualityCadence(every: 0, budget: nil)
+        XCTAssertFalse(never.isDue(iteration: 2, epochEnded: true, trainingSeconds: 100))
     }
 
     /// With truncation the previews and the epoch grids are the kept faces (PreviewSamplerTests), as
     /// many as without it.
     func testATruncatedRunPreviewsItsKeptFaces() throws {
-        let session = try tinySession(iterations: 4, average: 0.9) {
+        let session = try tinySession(iterations: 4, average: 0.9, truncation: JacobianTruncation(keep: 0.5)) {
             $0.qualityEvery = 2
             $0.previewEvery = 2
-            $0.jacobianTruncation = JacobianTruncation(keep: 0.5)
         }
         let recorder = Recorder(session.events)
         session.start()
@@ -296,7 +325,10 @@ final class TrainingSessionTests: XCTestCase {
     /// An untrained tiny generator never improves on its first score: patience 1 epoch stops the
     /// run one epoch after the first measurement, long before its 1000 steps.
     func testEarlyStoppingStops() throws {
-        let session = try tinySession(iterations: 1000) { $0.earlyStopPatience = 1 }
+        let session = try tinySession(iterations: 1000) {
+            $0.earlyStopPatience = 1
+            $0.qualityBudget = nil // a measurement at every epoch end, however long it takes
+        }
         let recorder = Recorder(session.events)
         session.start()
         _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }

@@ -120,7 +120,7 @@ set +e; "$bin" sample --checkpoint "$good" --noise "$work/z.safetensors" --count
 "$bin" inspect "$good" | grep -q "integrity:     ok" || { echo "inspect did not report integrity ok"; exit 1; }
 
 # eval scores a checkpoint; --recompute-statistics replaces only the eval-mode statistics.
-"$bin" eval --checkpoint "$good" --samples 32 --json >"$work/eval.json"
+"$bin" eval --checkpoint "$good" --samples 32 --json --jacobian-truncation 1 >"$work/eval.json"
 "$bin" eval --checkpoint "$good" --samples 32 --json --recompute-statistics >"$work/eval-recomputed.json"
 # bf16 where oneDNN has its kernels; elsewhere (an AVX2 CPU) a clear refusal, exit 1.
 set +e; "$bin" eval --checkpoint "$good" --samples 32 --json --arithmetic bf16 >"$work/eval-bf16.json" 2>"$work/err"; rc=$?; set -e
@@ -150,7 +150,7 @@ set +e; "$bin" sample --checkpoint "$good" --recompute-statistics --batch-stats 
 
 # Jacobian truncation: sample keeps --count of twice as many candidates (the plain sample's latents
 # of the same seed), in their order; eval adds the kept faces' score beside the plain ones.
-"$bin" sample --checkpoint "$good" --count 12 --out "$work/plain12.safetensors" >/dev/null
+"$bin" sample --checkpoint "$good" --count 12 --jacobian-truncation 1 --out "$work/plain12.safetensors" >/dev/null
 "$bin" sample --checkpoint "$good" --count 6 --jacobian-truncation 0.5 --out "$work/kept6.safetensors" >/dev/null
 "$bin" eval --checkpoint "$good" --samples 32 --json --jacobian-truncation 0.5 >"$work/eval-kept.json"
 # … and judged against the 4 nearest candidates (the local criterion): other faces of the same candidates.
@@ -182,9 +182,37 @@ local_eval = json.load(open(sys.argv[6]))
 assert local_eval["neighbours"] == 4 and local_eval["power"] == 1 and local_eval["eval"] == plain_eval["eval"], local_eval
 PY
 for args in "--jacobian-truncation 0" "--jacobian-truncation 1.5" "--jacobian-truncation nan" \
-            "--jacobian-truncation 0.5 --noise $work/z.safetensors" "--jacobian-truncation-neighbours 4" \
+            "--jacobian-truncation 0.5 --noise $work/z.safetensors" "--jacobian-truncation 1 --jacobian-truncation-neighbours 4" \
             "--jacobian-truncation 0.5 --jacobian-truncation-neighbours=-1" "--jacobian-truncation 0.5 --jacobian-truncation-power=-1" \
             "--jacobian-truncation 0.5 --jacobian-truncation-power 0.5"; do
   set +e; "$bin" sample --checkpoint "$good" $args --out "$work/f.png" 2>"$work/err"; rc=$?; set -e
   [ "$rc" -eq 2 ] && [ ! -e "$work/f.png" ] || { echo "sample $args: rc $rc"; cat "$work/err"; exit 1; }
 done
+
+# How a run samples travels with its checkpoint: sample and eval default to it, the flags override it,
+# and a resumed run may change it (training never reads it).
+"$bin" train --headless --resume "$good" --iterations 7 --threads 1 --jacobian-truncation 0.5 --jacobian-truncation-neighbours 4 \
+  --run-dir "$work/sampler" >/dev/null
+"$bin" train --headless --resume "$good" --iterations 7 --threads 1 --jacobian-truncation 1 --run-dir "$work/plain-sampler" >/dev/null
+sampler="$work/sampler/last.safetensors"; plain="$work/plain-sampler/last.safetensors"
+"$bin" inspect "$sampler" | grep -q "Jacobian truncation keeping 0.50 of the candidates by steepness against their 4 nearest" \
+  || { echo "the sampler is not in the resumed run's config:"; "$bin" inspect "$sampler"; exit 1; }
+! "$bin" inspect "$plain" | grep -q "Jacobian truncation" || { echo "truncation left in:"; "$bin" inspect "$plain"; exit 1; }
+"$bin" eval --checkpoint "$sampler" --samples 32 --json >"$work/eval-default.json"
+"$bin" eval --checkpoint "$sampler" --samples 32 --json --jacobian-truncation 0.5 --jacobian-truncation-neighbours 4 >"$work/eval-explicit.json"
+"$bin" eval --checkpoint "$sampler" --samples 32 --json --jacobian-truncation 1 >"$work/eval-off.json"
+"$bin" eval --checkpoint "$plain" --samples 32 --json >"$work/eval-plain.json"
+cmp -s "$work/eval-default.json" "$work/eval-explicit.json" || { echo "eval does not sample as the checkpoint's run:"; cat "$work/eval-default.json" "$work/eval-explicit.json"; exit 1; }
+python3 - "$work/eval-default.json" "$work/eval-off.json" "$work/eval-plain.json" <<'PY'
+import json, sys
+default, off, plain = (json.load(open(path)) for path in sys.argv[1:])
+assert default["keep"] == 0.5 and default["neighbours"] == 4 and "kept" in default, default
+assert "kept" not in off and "kept" not in plain, (off, plain)
+assert off["eval"] == default["eval"], (off, default)
+PY
+"$bin" sample --checkpoint "$sampler" --count 4 --out "$work/default4.safetensors" | grep -q "Jacobian truncation keeping 0.50" \
+  || { echo "sample does not say how it sampled"; exit 1; }
+"$bin" sample --checkpoint "$sampler" --noise "$work/z.safetensors" --out "$work/given.safetensors" >/dev/null # given latents: drawn as they are
+set +e; "$bin" sample --checkpoint "$plain" --jacobian-truncation-neighbours 4 --out "$work/g.png" 2>"$work/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && [ ! -e "$work/g.png" ] && grep -q "the checkpoint's run samples without truncation" "$work/err" \
+  || { echo "neighbours on a plainly sampling checkpoint: rc $rc"; cat "$work/err"; exit 1; }

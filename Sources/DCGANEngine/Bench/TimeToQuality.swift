@@ -3,7 +3,7 @@ import TrainerProtocol
 
 /// What `bench --time-to-quality` runs: the recipe from one seed for up to `steps` steps, scored
 /// every `every` steps, until the faces are clean (eval-mode precision ≥ 0.9, all 16 modes; of
-/// the faces Jacobian truncation keeps, when it is on).
+/// the faces Jacobian truncation keeps, when the recipe samples with it).
 public struct TimeToQualityOptions: Sendable {
     public var config = TrainingConfig()
     public var steps = 1500
@@ -11,8 +11,6 @@ public struct TimeToQualityOptions: Sendable {
     public var samples = 256
     /// The arithmetic of the scoring passes.
     public var arithmetic = QualityArithmetic.auto
-    /// Score the faces Jacobian truncation keeps too; the target is then met by them.
-    public var truncation: JacobianTruncation?
     /// oneDNN (OpenMP) threads; nil: the runtime's default (all cores).
     public var threads: Int?
     /// Keep training to `steps` after reaching the target (to see whether it stays), or stop there.
@@ -43,7 +41,7 @@ public enum TimeToQuality {
         let trainer = try DCGANTrainer(config: config)
         let monitor = try QualityMonitor(trainer: trainer, samples: options.samples, seed: config.seed,
                                          precision: options.arithmetic.resolved(), scoresLive: true, // its table shows the trained G
-                                         truncation: options.truncation)
+                                         truncation: config.samplingTruncation)
         var run = TimeToQualityRun(seed: config.seed, reports: [], reached: nil, lapses: 0)
         var seconds = 0.0
         while !trainer.isFinished {

@@ -6,7 +6,7 @@ import Foundation
 /// `keep` share whose output moves least when z moves a little along a random direction, a
 /// finite-difference estimate of ‖∂G/∂z · u‖. It looks only at the generator, so it works for any
 /// data set, and it changes which latents are drawn, not the network.
-public struct JacobianTruncation: Sendable, Equatable {
+public struct JacobianTruncation: Sendable, Equatable, Codable {
     /// Share of the candidate latents kept, in (0, 1].
     public var keep: Double
     /// When set, each candidate's steepness is judged against its own kind of image (`Local`).
@@ -17,7 +17,7 @@ public struct JacobianTruncation: Sendable, Equatable {
     /// ratio). Rare kinds of image can be steeper everywhere than common ones (on this data set the
     /// faces with glasses and a hat: README, Recipe), and the plain ranking drops their good ones
     /// with the blends; against their neighbours they rank as the common ones do among theirs.
-    public struct Local: Sendable, Equatable {
+    public struct Local: Sendable, Equatable, Codable {
         public var neighbours: Int
         public var power: Float
 
@@ -37,6 +37,17 @@ public struct JacobianTruncation: Sendable, Equatable {
         precondition(keep > 0 && keep <= 1, "JacobianTruncation: keep \(keep) outside (0, 1]")
         self.keep = keep
         self.local = local
+    }
+
+    /// For values that did not come through `init` (a checkpoint's configuration).
+    public func validate() throws(ConfigError) {
+        if !(keep > 0 && keep <= 1) { throw ConfigError("--jacobian-truncation must be in (0, 1], got \(keep)") }
+        if let local {
+            if local.neighbours <= 0 { throw ConfigError("--jacobian-truncation-neighbours must be positive, got \(local.neighbours)") }
+            if !(local.power >= 0 && local.power.isFinite) {
+                throw ConfigError("--jacobian-truncation-power must be 0 or more, got \(local.power)")
+            }
+        }
     }
 
     /// The stream of the finite difference's directions for a seed (its own: drawing them never
@@ -103,10 +114,10 @@ public struct JacobianTruncation: Sendable, Equatable {
         guard neighbours > 0 else { return steepness }
         let distances = pairwiseSquaredDistances(images, count: count, size: size)
         return (0..<count).map { item in
-            let row = distances[(item * count)..<((item + 1) * count)]
-            let nearest = row.indices.filter { $0 != item * count + item }
-                .sorted { (row[$0], $0) < (row[$1], $1) }.prefix(neighbours)
-            let theirs = nearest.map { steepness[$0 - item * count] }.sorted()
+            let row = item * count
+            let nearest = (0..<count).filter { $0 != item }
+                .sorted { (distances[row + $0], $0) < (distances[row + $1], $1) }.prefix(neighbours)
+            let theirs = nearest.map { steepness[$0] }.sorted()
             let median = neighbours % 2 == 1 ? theirs[neighbours / 2] : (theirs[neighbours / 2 - 1] + theirs[neighbours / 2]) / 2
             return steepness[item] / Float(pow(Double(median), Double(power)))
         }

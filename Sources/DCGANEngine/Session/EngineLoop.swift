@@ -25,6 +25,7 @@ final class EngineLoop {
     /// so `last` and `best` keep the last good weights.
     private var diverged = false
     private var quality: QualityMonitor?
+    private var qualityCadence: QualityCadence
     private var earlyStopped = false
 
     init(source: TrainerSource, options: SessionOptions, emit: @escaping (TrainingEvent) -> Void, inbox: CommandInbox) {
@@ -32,6 +33,7 @@ final class EngineLoop {
         let config = source.config
         self.config = config
         self.options = options
+        qualityCadence = QualityCadence(every: options.qualityEvery, budget: options.qualityBudget)
         self.emit = emit
         self.inbox = inbox
         // Preview streams are separate from training's, so looking never changes the run.
@@ -52,12 +54,12 @@ final class EngineLoop {
             if options.writeRunFiles {
                 runDirectory = try RunDirectory(path: options.runDirectory, keep: options.keep)
             }
-            preview = try PreviewSampler(trainer: trainer, count: options.previewCount, truncation: options.jacobianTruncation,
+            preview = try PreviewSampler(trainer: trainer, count: options.previewCount, truncation: config.samplingTruncation,
                                          random: previewRandom)
             if options.qualityEvery != 0 {
                 quality = try QualityMonitor(trainer: trainer, samples: options.qualitySamples, seed: config.seed,
                                              precision: options.qualityArithmetic.resolved(), scoresLive: options.qualityScoresLive,
-                                             truncation: options.jacobianTruncation)
+                                             truncation: config.samplingTruncation)
             }
         } catch {
             emit(.error("cannot start training: \(error)"))
@@ -133,9 +135,7 @@ final class EngineLoop {
         }
         epochGeneratorLoss = (epochGeneratorLoss.sum + result.gLoss, epochGeneratorLoss.count + 1)
         let epochEnded = trainer.epoch != epochBefore
-        if let every = options.qualityEvery, every > 0 ? trainer.iteration % every == 0 : false {
-            measureQuality()
-        } else if options.qualityEvery == nil, epochEnded {
+        if qualityCadence.isDue(iteration: trainer.iteration, epochEnded: epochEnded, trainingSeconds: trainingSeconds) {
             measureQuality()
         }
         if epochEnded {
@@ -170,6 +170,7 @@ final class EngineLoop {
             emit(.warning("quality not measured: \(error)"))
             return
         }
+        qualityCadence.record(cost: measured.report.costSeconds)
         emit(.quality(measured.report))
         if let runDirectory {
             do { try runDirectory.log(line: measured.report.jsonLine) } catch { emit(.warning("metrics not written: \(error)")) }

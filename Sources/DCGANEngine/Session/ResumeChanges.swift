@@ -1,7 +1,8 @@
-/// What a resumed run may change of its checkpoint's configuration: its length, and the schedule
+/// What a resumed run may change of its checkpoint's configuration: its length, the schedule
 /// of the steps still to come (the learning-rate decay and the R1 penalty, the knobs one turns
-/// once a run has found its faces). Everything else defines the run and stays, so that without
-/// changes a resumed run continues bit for bit. For each schedule value, nil keeps the
+/// once a run has found its faces), and how it samples (Jacobian truncation, which training never
+/// reads). Everything else defines the run and stays, so that without changes a resumed run
+/// continues bit for bit. For each schedule value, nil keeps the
 /// checkpoint's and `.some(nil)` removes it.
 public struct ResumeChanges: Sendable, Equatable {
     public var epochs: Int?
@@ -13,14 +14,17 @@ public struct ResumeChanges: Sendable, Equatable {
     /// R1's γ and its interval (lazy R1 counts its penalised steps from the run's step 0).
     public var gradientPenalty: Float??
     public var gradientPenaltyInterval: Int??
+    public var samplingTruncation: JacobianTruncation??
 
     public init(epochs: Int? = nil, iterations: Int? = nil, learningRateDecay: LearningRateDecay?? = nil,
-                gradientPenalty: Float?? = nil, gradientPenaltyInterval: Int?? = nil) {
+                gradientPenalty: Float?? = nil, gradientPenaltyInterval: Int?? = nil,
+                samplingTruncation: JacobianTruncation?? = nil) {
         self.epochs = epochs
         self.iterations = iterations
         self.learningRateDecay = learningRateDecay
         self.gradientPenalty = gradientPenalty
         self.gradientPenaltyInterval = gradientPenaltyInterval
+        self.samplingTruncation = samplingTruncation
     }
 
     public func apply(to config: inout TrainingConfig) {
@@ -32,5 +36,6 @@ public struct ResumeChanges: Sendable, Equatable {
             if gradientPenalty == nil { config.gradientPenaltyInterval = nil } // no R1, no interval
         }
         if let gradientPenaltyInterval { config.gradientPenaltyInterval = gradientPenaltyInterval }
+        if let samplingTruncation { config.samplingTruncation = samplingTruncation }
     }
 }

@@ -15,16 +15,17 @@ public struct SessionOptions: Sendable, Equatable {
     /// After the last step, keep serving commands (save, samples) until `.stop` (the TUI);
     /// otherwise end at once (headless).
     public var waitForStopAfterFinishing = false
-    /// Measure quality every this many steps (nil: at the end of every epoch; 0: never).
+    /// Measure quality every this many steps (nil: at the end of every epoch, within `qualityBudget`; 0: never).
     public var qualityEvery: Int?
+    /// At epoch ends: skip a measurement that would take the measurements past this share of
+    /// training time (nil: every epoch).
+    public var qualityBudget: Double? = 0.02
     /// Fixed-noise samples scored per measurement.
     public var qualitySamples = 256
     /// The arithmetic of the measurement's forward passes.
     public var qualityArithmetic = QualityArithmetic.auto
     /// Also score the trained G (eval mode) when a moving average samples: one more pass.
     public var qualityScoresLive = false
-    /// Also score the faces Jacobian truncation keeps; they then count as the sampled score.
-    public var jacobianTruncation: JacobianTruncation?
     /// What `best.safetensors` is chosen by.
     public var bestBy = BestCheckpointRule.quality
     /// Stop when the quality score has not improved for this many epochs (nil: never).

@@ -49,6 +49,7 @@ extension Recipe {
     public static func describe(_ config: TrainingConfig) -> String {
         let seed = TrainingConfig.seedRecipe
         var changes = [String]()
+        if config.batchSize != seed.batchSize { changes.append("batch \(config.batchSize)") }
         if config.learningRateG != seed.learningRateG || config.learningRateD != seed.learningRateD {
             changes.append(config.learningRateG == config.learningRateD ? "lr \(config.learningRateG)"
                            : "lr G \(config.learningRateG), D \(config.learningRateD)")
@@ -74,6 +75,7 @@ extension Recipe {
             changes.append(steps == 0 ? "instance noise \(noise)" : "instance noise \(noise) fading over \(steps) steps")
         }
         if config.beta1 != seed.beta1 || config.beta2 != seed.beta2 { changes.append("Adam β (\(config.beta1), \(config.beta2))") }
+        if let truncation = config.samplingTruncation { changes.append("Jacobian truncation \(truncation.summary)") }
         let name = matching(config)?.rawValue ?? "custom"
         return changes.isEmpty ? name : name + ": " + changes.joined(separator: ", ")
     }

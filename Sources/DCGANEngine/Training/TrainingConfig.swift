@@ -37,6 +37,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var gradientPenalty: Float?
     /// Lazy R1: the penalty, times this, at every this-many-th step only (nil: every step).
     public var gradientPenaltyInterval: Int?
+    /// How the sampling generator's faces are drawn: Jacobian truncation keeps the least steep
+    /// share of more candidate latents (nil: plain draws, the seed's). Sampling only, like the
+    /// moving average: scored, previewed and `sample`d faces, never training.
+    public var samplingTruncation: JacobianTruncation?
 
     public init() {}
 
@@ -106,6 +110,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         try learningRateDecay?.validate()
         try lookahead?.validate()
         try topK?.validate()
+        try samplingTruncation?.validate()
     }
 }
 
