@@ -13,6 +13,10 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(tuned.bceFrom, .logits)
         XCTAssertEqual(tuned.gradientPenalty, 3)
         XCTAssertEqual(tuned.gradientPenaltyInterval, 4)
+        XCTAssertEqual(tuned.batchSize, 128)
+        XCTAssertEqual(tuned.samplingTruncation, JacobianTruncation(keep: 0.5))
+        tuned.batchSize = 64
+        tuned.samplingTruncation = nil
         tuned.generatorAverageDecay = nil
         tuned.bceFrom = nil
         tuned.gradientPenalty = nil
@@ -24,8 +28,8 @@ final class RecipeTests: XCTestCase {
 
     func testDescriptionsNameTheRecipeAndWhatDiffersFromTheSeed() {
         XCTAssertEqual(Recipe.describe(TrainingConfig()), "seed")
-        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: lr 0.0004, R1 penalty γ 3.0 (lazy: ×4 every 4 steps), "
-                       + "BCE from D's logits, moving average of G (decay 0.995) samples")
+        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: batch 128, lr 0.0004, R1 penalty γ 3.0 (lazy: ×4 every 4 steps), "
+                       + "BCE from D's logits, moving average of G (decay 0.995) samples, Jacobian truncation keeping 0.50 of the candidates")
         var custom = Recipe.tuned.config
         custom.seed = 9
         custom.iterations = 10
@@ -33,16 +37,17 @@ final class RecipeTests: XCTestCase {
         custom.learningRateD = 2e-4
         custom.learningRateDecay = LearningRateDecay(start: 700, steps: 800, floor: 0.1)
         XCTAssertNil(Recipe.matching(custom))
-        XCTAssertEqual(Recipe.describe(custom), "custom: lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, "
-                       + "R1 penalty γ 3.0 (lazy: ×4 every 4 steps), BCE from D's logits, moving average of G (decay 0.995) samples")
+        XCTAssertEqual(Recipe.describe(custom), "custom: batch 128, lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, "
+                       + "R1 penalty γ 3.0 (lazy: ×4 every 4 steps), BCE from D's logits, moving average of G (decay 0.995) samples, "
+                       + "Jacobian truncation keeping 0.50 of the candidates")
         var penalised = Recipe.tuned.config
         penalised.gradientPenaltyInterval = nil
         XCTAssertNil(Recipe.matching(penalised), "R1 at every step is not the tuned recipe")
         penalised.beta1 = 0
         penalised.beta2 = 0.99
         XCTAssertNil(Recipe.matching(penalised))
-        XCTAssertEqual(Recipe.describe(penalised), "custom: lr 0.0004, R1 penalty γ 3.0, BCE from D's logits, "
-                       + "moving average of G (decay 0.995) samples, Adam β (0.0, 0.99)")
+        XCTAssertEqual(Recipe.describe(penalised), "custom: batch 128, lr 0.0004, R1 penalty γ 3.0, BCE from D's logits, "
+                       + "moving average of G (decay 0.995) samples, Adam β (0.0, 0.99), Jacobian truncation keeping 0.50 of the candidates")
         var sampled = Recipe.seed.config
         sampled.batchSize = 128
         sampled.samplingTruncation = JacobianTruncation(keep: 0.5)
