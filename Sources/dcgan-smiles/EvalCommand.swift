@@ -42,7 +42,7 @@ struct Eval: ParsableCommand {
         let evalMode = scorer.score(try generator.forward(noise, training: false, precision: precision).toArray(), count: samples)
         // As the checkpoint's run samples, unless the flags say otherwise. The candidates: the scored
         // noise, then more of the same stream (as `sample --seed` draws them).
-        let sampler = try truncation.resolved(over: file.config?.samplingTruncation, from: "the checkpoint's run")
+        let sampler = try truncation.resolved(for: file)
         let kept = try sampler.map { scorer.score(try $0.sample(generator, count: samples, seed: seed, precision: precision), count: samples) }
         let trainMode = scorer.score(try generator.forward(noise, training: true, precision: precision).toArray(), count: samples)
         if json {

@@ -47,7 +47,7 @@ struct Sample: ParsableCommand {
 
         try statistics.apply(to: generator, seed: seed)
         // As the checkpoint's run samples, unless the flags say otherwise; given latents are drawn as they are.
-        let sampler = noise == nil ? try truncation.resolved(over: file.config?.samplingTruncation, from: "the checkpoint's run") : nil
+        let sampler = noise == nil ? try truncation.resolved(for: file) : nil
         let pixels: [Float], batch: Int
         if let sampler {
             batch = count ?? 64

@@ -236,7 +236,7 @@ struct Train: AsyncParsableCommand {
             let file: CheckpointFile
             do { file = try CheckpointFile(path: resume) } catch { throw CommandFailure("\(error)") }
             var changes = try file.config.map(recipe.resumeChanges) ?? ResumeChanges(epochs: recipe.epochs, iterations: recipe.iterations)
-            changes.samplingTruncation = .some(try truncation.resolved(over: file.config?.samplingTruncation, from: "the checkpoint's run"))
+            changes.samplingTruncation = .some(try truncation.resolved(for: file))
             source = .resume(file, changes)
         } else {
             var config = recipe.makeConfig()

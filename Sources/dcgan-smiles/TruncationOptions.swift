@@ -53,6 +53,11 @@ struct TruncationOptions: ParsableArguments {
         }
         return JacobianTruncation(keep: keep, local: local)
     }
+
+    /// The truncation to sample `checkpoint`'s generator with: the flags over its run's.
+    func resolved(for checkpoint: CheckpointFile) throws -> JacobianTruncation? {
+        try resolved(over: checkpoint.config?.samplingTruncation, from: "the checkpoint's run")
+    }
 }
 
 extension JacobianTruncation {
