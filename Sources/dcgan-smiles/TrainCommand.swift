@@ -112,8 +112,6 @@ struct RecipeOptions: ParsableArguments {
         config.beta2 = beta2 ?? config.beta2
         config.realLabel = realLabel ?? config.realLabel
         if let bceFrom { config.bceFrom = bceFrom == .probabilities ? nil : bceFrom }
-        if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
-        if let emaStatistics { config.averageStatistics = emaStatistics == .averaged ? nil : emaStatistics }
         if let instanceNoise { config.instanceNoise = instanceNoise == 0 ? nil : instanceNoise }
         config.instanceNoiseSteps = config.instanceNoise == nil ? nil : instanceNoiseSteps ?? config.instanceNoiseSteps ?? 1000
         applySchedule(to: &config)
@@ -132,9 +130,12 @@ struct RecipeOptions: ParsableArguments {
         return config
     }
 
-    /// The schedule flags (--lr-decay-*, --r1, --r1-every) over `config`: the recipe's, or a
-    /// checkpoint's when resuming.
+    /// The flags that may change when resuming (--lr-decay-*, --r1, --r1-every, --ema,
+    /// --ema-statistics) over `config`: the recipe's, or a checkpoint's when resuming.
     func applySchedule(to config: inout TrainingConfig) {
+        if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
+        if let emaStatistics { config.averageStatistics = emaStatistics == .averaged ? nil : emaStatistics }
+        if ema == 0, emaStatistics == nil { config.averageStatistics = nil } // a checkpoint's, with its average
         if lrDecaySteps == 0 {
             config.learningRateDecay = nil
         } else if lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil {
@@ -157,7 +158,9 @@ struct RecipeOptions: ParsableArguments {
         }
         return ResumeChanges(epochs: epochs, iterations: iterations, learningRateDecay: .some(changed.learningRateDecay),
                              gradientPenalty: .some(changed.gradientPenalty),
-                             gradientPenaltyInterval: .some(changed.gradientPenaltyInterval))
+                             gradientPenaltyInterval: .some(changed.gradientPenaltyInterval),
+                             generatorAverageDecay: .some(changed.generatorAverageDecay),
+                             averageStatistics: .some(changed.averageStatistics))
     }
 
     /// Flags that define a run and cannot change when it resumes (the length and the schedule of
@@ -166,7 +169,7 @@ struct RecipeOptions: ParsableArguments {
         [("--recipe", recipe != nil), ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
          ("--lr", lr != nil || lrG != nil || lrD != nil), ("--beta1", beta1 != nil), ("--beta2", beta2 != nil),
-         ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil), ("--ema", ema != nil || emaStatistics != nil),
+         ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil),
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
          ("--lookahead", lookahead != nil || lookaheadAlpha != nil),
          ("--top-k", topK != nil || topKDecay != nil)].filter(\.1).map(\.0)
@@ -184,7 +187,7 @@ struct Train: AsyncParsableCommand {
     var runDir: String?
     @Option(help: "Send a preview of generated faces every this many steps.")
     var previewEvery = 25
-    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr-decay-*, --r1 and --r1-every change the steps left, --jacobian-truncation* how it samples).")
+    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr-decay-*, --r1 and --r1-every change the steps left, --ema, --ema-statistics and --jacobian-truncation* how it samples).")
     var resume: String?
     @Option(help: "Also write last.safetensors every this many steps (default: only at the end of each epoch).")
     var saveEvery = 0

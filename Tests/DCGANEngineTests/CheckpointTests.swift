@@ -77,6 +77,45 @@ final class CheckpointTests: XCTestCase {
         }
     }
 
+    /// The moving average samples and never trains, so a resumed run may change it: a new decay
+    /// continues the checkpoint's average (bias correction counting the run's steps), an added one
+    /// starts from G at the checkpoint's step, and G's own steps stay bit for bit the same.
+    func testResumeMayChangeTheMovingAverage() throws {
+        var averaged = TrainingConfig.tiny(seed: 13)
+        averaged.generatorAverageDecay = 0.9
+        let (_, file) = try DCGANTrainer.checkpointed(averaged, after: 2, to: "\(directory!)/averaged.safetensors")
+        let unchanged = try DCGANTrainer(resuming: file)
+        let faster = try DCGANTrainer(resuming: file, changes: ResumeChanges(generatorAverageDecay: .some(0.5),
+                                                                            averageStatistics: .some(.recomputed)))
+        let average = try XCTUnwrap(faster.generatorAverage)
+        XCTAssertEqual(average.decay, 0.5)
+        XCTAssertEqual(average.statistics, .recomputed)
+        let before = Array(average.network.parameters.values)
+        XCTAssertEqual(before, Array(try XCTUnwrap(unchanged.generatorAverage).network.parameters.values), "the checkpoint's average")
+        _ = try unchanged.step()
+        _ = try faster.step()
+        let trained = Array(faster.generator.parameters.values)
+        XCTAssertEqual(trained, Array(unchanged.generator.parameters.values), "G trains as before")
+        let rate = Float(0.5) / (1 - powf(0.5, 3)) // the third update at decay 0.5
+        for (index, (old, new)) in zip(before, average.network.parameters.values).enumerated() {
+            XCTAssertEqual(new, old + rate * (trained[index] - old), accuracy: 1e-6)
+        }
+        XCTAssertNotEqual(Array(average.network.parameters.values), Array(unchanged.generatorAverage!.network.parameters.values))
+
+        let withoutAverage = try DCGANTrainer(resuming: file, changes: ResumeChanges(generatorAverageDecay: .some(nil)))
+        XCTAssertNil(withoutAverage.generatorAverage)
+        XCTAssertNil(withoutAverage.config.averageStatistics)
+
+        let (plainRun, plainFile) = try DCGANTrainer.checkpointed(.tiny(seed: 13), after: 2, to: "\(directory!)/plain.safetensors")
+        let added = try DCGANTrainer(resuming: plainFile, changes: ResumeChanges(generatorAverageDecay: .some(0.9)))
+        let addedAverage = try XCTUnwrap(added.generatorAverage)
+        XCTAssertEqual(Array(addedAverage.network.parameters.values), Array(plainRun.generator.parameters.values), "starts as G")
+        _ = try added.step()
+        XCTAssertEqual(Array(addedAverage.network.parameters.values), Array(added.generator.parameters.values), "its first update copies G")
+        _ = try added.step()
+        XCTAssertNotEqual(Array(addedAverage.network.parameters.values), Array(added.generator.parameters.values))
+    }
+
     func testEveryTensorRoundTrips() throws {
         let trainer = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
         _ = try trainer.step()

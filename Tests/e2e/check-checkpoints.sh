@@ -29,10 +29,18 @@ grep -q '"lr_g":0.0001,' "$work/redecayed.txt" || { echo "the decay did not reac
 ! "$bin" inspect "$work/no-r1/last.safetensors" | grep -q 'R1' || { echo "R1 still in the config:"; "$bin" inspect "$work/no-r1/last.safetensors"; exit 1; }
 set +e; "$bin" train --headless --resume "$work/no-r1/last.safetensors" --r1-every 2 2>"$work/err" >/dev/null; rc=$?; set -e
 [ "$rc" -eq 1 ] && grep -q -- "--r1-every needs --r1 (the checkpoint's run has none)" "$work/err" || { echo "resume with --r1-every alone: rc $rc"; cat "$work/err"; exit 1; }
+# The moving average samples and never trains: it may change for the steps left, G's steps do not.
+"$bin" train --headless --resume "$work/first/last.safetensors" --ema 0.999 --ema-statistics recomputed --iterations 12 \
+  --threads 1 --run-dir "$work/ema" | sed -n 1,6p | cut -d, -f2-4 >"$work/ema.txt"
+cmp -s "$work/ema.txt" "$work/resumed.txt" || { echo "a new average changed training:"; diff "$work/ema.txt" "$work/resumed.txt"; exit 1; }
+"$bin" inspect "$work/ema/last.safetensors" | grep -q 'moving average of G (decay 0.999) with recomputed BatchNorm statistics samples' \
+  || { echo "the new average is not in the resumed run's config:"; "$bin" inspect "$work/ema/last.safetensors"; exit 1; }
+"$bin" train --headless --resume "$work/ema/last.safetensors" --ema 0 --iterations 13 --threads 1 --run-dir "$work/no-ema" >/dev/null
+! "$bin" inspect "$work/no-ema/last.safetensors" | grep -q 'moving average' || { echo "the average is still in the config:"; "$bin" inspect "$work/no-ema/last.safetensors"; exit 1; }
 # Changing the recipe while resuming is refused.
 set +e; "$bin" train --headless --resume "$work/first/last.safetensors" --feature-maps 16 2>"$work/err" >/dev/null; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q "cannot change when resuming" "$work/err" || { echo "resume with --feature-maps: rc $rc"; cat "$work/err"; exit 1; }
-for change in "--lookahead 5|lookahead" "--ema-statistics recomputed|ema" "--top-k 0.5|top-k" "--beta1 0|beta1"; do
+for change in "--lookahead 5|lookahead" "--real-label 1|real-label" "--top-k 0.5|top-k" "--beta1 0|beta1"; do
   flags=${change%|*}; name=${change#*|}
   set +e; "$bin" train --headless --resume "$work/first/last.safetensors" $flags 2>"$work/err" >/dev/null; rc=$?; set -e
   [ "$rc" -eq 2 ] && grep -q -- "--$name.*cannot change when resuming" "$work/err" || { echo "resume with $flags: rc $rc"; cat "$work/err"; exit 1; }

@@ -168,7 +168,7 @@ public struct CheckpointFile: Sendable {
 extension DCGANTrainer {
     /// A trainer that continues exactly where `checkpoint` stopped: weights, buffers, Adam state,
     /// learning rates, random generators and data order. `changes` may extend the run or change the
-    /// schedule of the steps left (learning-rate decay, R1).
+    /// schedule of the steps left (learning-rate decay, R1) and how it samples (truncation, average).
     public convenience init(resuming checkpoint: CheckpointFile, changes: ResumeChanges = ResumeChanges()) throws {
         guard var config = checkpoint.config, checkpoint.hasTrainingState else {
             throw CheckpointError(path: checkpoint.path, problem: "no training state (model weights only): it can be sampled, not resumed")
@@ -227,8 +227,13 @@ extension DCGANTrainer {
 
         try checkpoint.loadModels(generator: generator, discriminator: discriminator)
         if let generatorAverage {
-            do { try generatorAverage.network.load(from: file, prefix: Checkpoint.averagePrefix) } catch { throw fail("\(error)") }
-            generatorAverage.updates = iteration
+            if checkpoint.hasGeneratorAverage {
+                do { try generatorAverage.network.load(from: file, prefix: Checkpoint.averagePrefix) } catch { throw fail("\(error)") }
+                generatorAverage.updates = iteration
+            } else {
+                // The resumed run adds an average: it starts from G as it stands now.
+                generatorAverage.network.copyState(from: generator)
+            }
         }
         for (optimizer, average, squared, step) in moments {
             _ = optimizer.exponentialAverage.update(fromContentsOf: average)

@@ -15,16 +15,24 @@ public struct ResumeChanges: Sendable, Equatable {
     public var gradientPenalty: Float??
     public var gradientPenaltyInterval: Int??
     public var samplingTruncation: JacobianTruncation??
+    /// The moving average of G that samples: a new decay continues the checkpoint's average (its
+    /// bias correction counting the run's steps); an average the checkpoint lacks starts as a copy
+    /// of G at the checkpoint's step. Training never reads it, so G's steps stay as they were.
+    public var generatorAverageDecay: Float??
+    public var averageStatistics: AverageStatistics??
 
     public init(epochs: Int? = nil, iterations: Int? = nil, learningRateDecay: LearningRateDecay?? = nil,
                 gradientPenalty: Float?? = nil, gradientPenaltyInterval: Int?? = nil,
-                samplingTruncation: JacobianTruncation?? = nil) {
+                samplingTruncation: JacobianTruncation?? = nil, generatorAverageDecay: Float?? = nil,
+                averageStatistics: AverageStatistics?? = nil) {
         self.epochs = epochs
         self.iterations = iterations
         self.learningRateDecay = learningRateDecay
         self.gradientPenalty = gradientPenalty
         self.gradientPenaltyInterval = gradientPenaltyInterval
         self.samplingTruncation = samplingTruncation
+        self.generatorAverageDecay = generatorAverageDecay
+        self.averageStatistics = averageStatistics
     }
 
     public func apply(to config: inout TrainingConfig) {
@@ -37,5 +45,8 @@ public struct ResumeChanges: Sendable, Equatable {
         }
         if let gradientPenaltyInterval { config.gradientPenaltyInterval = gradientPenaltyInterval }
         if let samplingTruncation { config.samplingTruncation = samplingTruncation }
+        if let generatorAverageDecay { config.generatorAverageDecay = generatorAverageDecay }
+        if let averageStatistics { config.averageStatistics = averageStatistics }
+        if config.generatorAverageDecay == nil { config.averageStatistics = nil } // no average, no statistics
     }
 }
