@@ -53,6 +53,10 @@ struct RecipeOptions: ParsableArguments {
     var ema: Float?
     @Option(help: "The moving average's BatchNorm statistics: averaged (like its weights, default) or recomputed (its own, on 512 samples of fixed noise, whenever it is scored or saved).")
     var emaStatistics: AverageStatistics?
+    @Option(help: "Another decay of the moving average after --ema-late-start steps, e.g. 0.999: a longer average once the faces are found (default: the recipe's; 0: none).")
+    var emaLate: Float?
+    @Option(help: "Completed steps after which --ema-late applies (default: the recipe's, else 1000).")
+    var emaLateStart: Int?
     @Option(help: "Instance noise: std of Gaussian noise (in [-1, 1] pixel units) on every image D sees, fading to 0 (default: none).")
     var instanceNoise: Float?
     @Option(help: "Steps over which the instance noise fades to 0 (default: 1000; 0: no fading).")
@@ -96,6 +100,9 @@ struct RecipeOptions: ParsableArguments {
         if r1Every != nil, makeConfig().gradientPenalty == nil {
             throw ValidationError("--r1-every needs --r1 (the recipe has none)")
         }
+        if emaLateStart != nil, makeConfig().generatorAverageLate == nil {
+            throw ValidationError("--ema-late-start needs --ema-late (the recipe has none)")
+        }
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
 
@@ -131,11 +138,16 @@ struct RecipeOptions: ParsableArguments {
     }
 
     /// The flags that may change when resuming (--lr-decay-*, --r1, --r1-every, --ema,
-    /// --ema-statistics) over `config`: the recipe's, or a checkpoint's when resuming.
+    /// --ema-statistics, --ema-late*) over `config`: the recipe's, or a checkpoint's when resuming.
     func applySchedule(to config: inout TrainingConfig) {
         if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
         if let emaStatistics { config.averageStatistics = emaStatistics == .averaged ? nil : emaStatistics }
         if ema == 0, emaStatistics == nil { config.averageStatistics = nil } // a checkpoint's, with its average
+        if emaLate == 0 || (ema == 0 && emaLate == nil) {
+            config.generatorAverageLate = nil
+        } else if let decay = emaLate ?? config.generatorAverageLate?.decay {
+            config.generatorAverageLate = LateAverageDecay(start: emaLateStart ?? config.generatorAverageLate?.start ?? 1000, decay: decay)
+        }
         if lrDecaySteps == 0 {
             config.learningRateDecay = nil
         } else if lrDecayStart != nil || lrDecaySteps != nil || lrFloor != nil {
@@ -156,11 +168,15 @@ struct RecipeOptions: ParsableArguments {
         if r1Every != nil, changed.gradientPenalty == nil {
             throw CommandFailure("--r1-every needs --r1 (the checkpoint's run has none)")
         }
+        if emaLateStart != nil, changed.generatorAverageLate == nil {
+            throw CommandFailure("--ema-late-start needs --ema-late (the checkpoint's run has none)")
+        }
         return ResumeChanges(epochs: epochs, iterations: iterations, learningRateDecay: .some(changed.learningRateDecay),
                              gradientPenalty: .some(changed.gradientPenalty),
                              gradientPenaltyInterval: .some(changed.gradientPenaltyInterval),
                              generatorAverageDecay: .some(changed.generatorAverageDecay),
-                             averageStatistics: .some(changed.averageStatistics))
+                             averageStatistics: .some(changed.averageStatistics),
+                             generatorAverageLate: .some(changed.generatorAverageLate))
     }
 
     /// Flags that define a run and cannot change when it resumes (the length and the schedule of
@@ -187,7 +203,7 @@ struct Train: AsyncParsableCommand {
     var runDir: String?
     @Option(help: "Send a preview of generated faces every this many steps.")
     var previewEvery = 25
-    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr-decay-*, --r1 and --r1-every change the steps left, --ema, --ema-statistics and --jacobian-truncation* how it samples).")
+    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr-decay-*, --r1 and --r1-every change the steps left, --ema* and --jacobian-truncation* how it samples).")
     var resume: String?
     @Option(help: "Also write last.safetensors every this many steps (default: only at the end of each epoch).")
     var saveEvery = 0

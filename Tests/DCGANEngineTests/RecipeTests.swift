@@ -99,6 +99,30 @@ final class RecipeTests: XCTestCase {
         }
     }
 
+    /// A late decay changes the average's decay after its step and nothing else: the run is, bit for
+    /// bit, the run without it checkpointed at that step and resumed with the new decay (the README's
+    /// measurements of it were made that way), and the steps before are those of the run without it.
+    func testALateDecayIsTheRunResumedWithTheNewDecay() throws {
+        var plain = TrainingConfig.tiny(seed: 13)
+        plain.generatorAverageDecay = 0.9
+        var late = plain
+        late.generatorAverageLate = LateAverageDecay(start: 2, decay: 0.5)
+        XCTAssertEqual(Recipe.describe(late), "custom: batch 8, moving average of G (decay 0.9, 0.5 after step 2) samples")
+        let straight = try DCGANTrainer(config: late), unchanged = try DCGANTrainer(config: plain)
+        let average = try XCTUnwrap(straight.generatorAverage)
+        XCTAssertEqual((1...4).map(average.decay(ofUpdate:)), [0.9, 0.9, 0.5, 0.5])
+        for _ in 0..<2 { _ = try straight.step(); _ = try unchanged.step() }
+        XCTAssertEqual(Array(average.network.parameters.values), Array(unchanged.generatorAverage!.network.parameters.values))
+        let path = NSTemporaryDirectory() + "late-average-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Checkpoint.save(unchanged, to: path)
+        let resumed = try DCGANTrainer(resuming: try CheckpointFile(path: path), changes: ResumeChanges(generatorAverageDecay: .some(0.5)))
+        for _ in 0..<2 { _ = try straight.step(); _ = try resumed.step(); _ = try unchanged.step() }
+        XCTAssertEqual(Array(average.network.parameters.values), Array(resumed.generatorAverage!.network.parameters.values))
+        XCTAssertNotEqual(Array(average.network.parameters.values), Array(unchanged.generatorAverage!.network.parameters.values))
+        XCTAssertEqual(Array(straight.generator.parameters.values), Array(unchanged.generator.parameters.values), "G trains as without it")
+    }
+
     /// The average samples; training never reads it: with and without it, G and D are bit-identical.
     func testAverageSamplesButNeverChangesTraining() throws {
         var withAverage = TrainingConfig.tiny()
@@ -253,6 +277,9 @@ final class RecipeTests: XCTestCase {
     func testBadRecipeValuesAreRefused() {
         for change in [{ (c: inout TrainingConfig) in c.generatorAverageDecay = 1 },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0 },
+                       { (c: inout TrainingConfig) in c.generatorAverageLate = LateAverageDecay(start: 10, decay: 0.999) },
+                       { (c: inout TrainingConfig) in c.generatorAverageDecay = 0.9; c.generatorAverageLate = LateAverageDecay(start: 10, decay: 1) },
+                       { (c: inout TrainingConfig) in c.generatorAverageDecay = 0.9; c.generatorAverageLate = LateAverageDecay(start: -1, decay: 0.99) },
                        { (c: inout TrainingConfig) in c.instanceNoise = -0.1 },
                        { (c: inout TrainingConfig) in c.instanceNoiseSteps = -1 },
                        { (c: inout TrainingConfig) in c.realLabel = 1.5 },

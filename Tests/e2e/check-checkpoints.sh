@@ -33,6 +33,9 @@ set +e; "$bin" train --headless --resume "$work/no-r1/last.safetensors" --r1-eve
 "$bin" train --headless --resume "$work/first/last.safetensors" --ema 0.999 --ema-statistics recomputed --iterations 12 \
   --threads 1 --run-dir "$work/ema" | sed -n 1,6p | cut -d, -f2-4 >"$work/ema.txt"
 cmp -s "$work/ema.txt" "$work/resumed.txt" || { echo "a new average changed training:"; diff "$work/ema.txt" "$work/resumed.txt"; exit 1; }
+"$bin" train --headless --resume "$work/first/last.safetensors" --ema-late 0.999 --ema-late-start 3 --iterations 7 --threads 1 --run-dir "$work/late" >/dev/null
+"$bin" inspect "$work/late/last.safetensors" | grep -q 'moving average of G (decay 0.995, 0.999 after step 3) samples' \
+  || { echo "the late decay is not in the resumed run's config:"; "$bin" inspect "$work/late/last.safetensors"; exit 1; }
 "$bin" inspect "$work/ema/last.safetensors" | grep -q 'moving average of G (decay 0.999) with recomputed BatchNorm statistics samples' \
   || { echo "the new average is not in the resumed run's config:"; "$bin" inspect "$work/ema/last.safetensors"; exit 1; }
 "$bin" train --headless --resume "$work/ema/last.safetensors" --ema 0 --iterations 13 --threads 1 --run-dir "$work/no-ema" >/dev/null

@@ -33,6 +33,7 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
             "--bce-from foo" "--lr-decay-steps=-1" "--lr-floor 0" "--lr-floor 1.5" "--lr-decay-start=-2" "--lr-decay-start 5 --lr-decay-steps 0" \
             "--lookahead=-1" "--lookahead-alpha 0.5" "--lookahead 5 --lookahead-alpha 1.5" "--lookahead 5 --lookahead-alpha 0" \
             "--ema-statistics foo" "--ema 0 --ema-statistics recomputed" "--recipe seed --ema-statistics recomputed" \
+            "--ema-late 1" "--ema-late-start 5" "--ema-late 0.999 --ema-late-start=-1" "--recipe seed --ema-late 0.999" \
             "--top-k 1.5" "--top-k=-0.5" "--top-k-decay 0.9" "--top-k 0.5 --top-k-decay 0" "--quality-arithmetic foo" \
             "--beta1 1" "--beta1=-0.5" "--beta2 1.5" "--beta2 nan" "--r1=-1" "--r1 nan" "--r1 inf" \
             "--recipe seed --r1-every 4" "--r1 1 --r1-every 0" "--r1-every 0" "--r1 1 --r1-every=-2" \

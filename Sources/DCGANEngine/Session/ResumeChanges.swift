@@ -20,11 +20,12 @@ public struct ResumeChanges: Sendable, Equatable {
     /// of G at the checkpoint's step. Training never reads it, so G's steps stay as they were.
     public var generatorAverageDecay: Float??
     public var averageStatistics: AverageStatistics??
+    public var generatorAverageLate: LateAverageDecay??
 
     public init(epochs: Int? = nil, iterations: Int? = nil, learningRateDecay: LearningRateDecay?? = nil,
                 gradientPenalty: Float?? = nil, gradientPenaltyInterval: Int?? = nil,
                 samplingTruncation: JacobianTruncation?? = nil, generatorAverageDecay: Float?? = nil,
-                averageStatistics: AverageStatistics?? = nil) {
+                averageStatistics: AverageStatistics?? = nil, generatorAverageLate: LateAverageDecay?? = nil) {
         self.epochs = epochs
         self.iterations = iterations
         self.learningRateDecay = learningRateDecay
@@ -33,6 +34,7 @@ public struct ResumeChanges: Sendable, Equatable {
         self.samplingTruncation = samplingTruncation
         self.generatorAverageDecay = generatorAverageDecay
         self.averageStatistics = averageStatistics
+        self.generatorAverageLate = generatorAverageLate
     }
 
     public func apply(to config: inout TrainingConfig) {
@@ -47,6 +49,10 @@ public struct ResumeChanges: Sendable, Equatable {
         if let samplingTruncation { config.samplingTruncation = samplingTruncation }
         if let generatorAverageDecay { config.generatorAverageDecay = generatorAverageDecay }
         if let averageStatistics { config.averageStatistics = averageStatistics }
-        if config.generatorAverageDecay == nil { config.averageStatistics = nil } // no average, no statistics
+        if let generatorAverageLate { config.generatorAverageLate = generatorAverageLate }
+        if config.generatorAverageDecay == nil { // no average: neither statistics nor a late decay
+            config.averageStatistics = nil
+            config.generatorAverageLate = nil
+        }
     }
 }

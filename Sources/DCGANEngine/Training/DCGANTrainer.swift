@@ -79,8 +79,8 @@ public final class DCGANTrainer {
         generator.initialize(config.weightInit, random: &streams.weights)
         discriminator.initialize(config.weightInit, random: &streams.weights)
         generatorAverage = try config.generatorAverageDecay.map {
-            try GeneratorAverage(context, model: config.model, decay: $0, statistics: config.averageStatistics ?? .averaged,
-                                 seed: config.seed)
+            try GeneratorAverage(context, model: config.model, decay: $0, late: config.generatorAverageLate,
+                                 statistics: config.averageStatistics ?? .averaged, seed: config.seed)
         }
         generatorAverage?.network.copyState(from: generator)
         let (generator, discriminator) = (generator, discriminator)

@@ -12,6 +12,8 @@ public final class GeneratorAverage {
     public static let recomputeSamples = 512
 
     public let decay: Float
+    /// Another decay after a given step, if any.
+    public let late: LateAverageDecay?
     /// The averaged generator (its state-dict names are the generator's).
     public let network: Network
     /// Updates so far (one per training step).
@@ -23,17 +25,25 @@ public final class GeneratorAverage {
     /// `updates` when the statistics were last recomputed.
     private var recomputedAt: Int?
 
-    init(_ context: DNNLContext, model: ModelConfig, decay: Float, statistics: AverageStatistics = .averaged,
-         seed: UInt64 = 0) throws {
+    init(_ context: DNNLContext, model: ModelConfig, decay: Float, late: LateAverageDecay? = nil,
+         statistics: AverageStatistics = .averaged, seed: UInt64 = 0) throws {
         self.decay = decay
+        self.late = late
         self.statistics = statistics
         recomputeSeed = seed ^ 0x4156_4742_4E53_5441 // "AVGBNSTA"
         network = try Network.generator(context, config: model)
     }
 
+    /// The decay of update number `update` (1: the first, after step 1).
+    public func decay(ofUpdate update: Int) -> Float {
+        guard let late, update > late.start else { return decay }
+        return late.decay
+    }
+
     /// Moves the average towards `generator` after one of its updates.
     func update(from generator: Network) {
         updates += 1
+        let decay = decay(ofUpdate: updates)
         let rate = (1 - decay) / (1 - powf(decay, Float(updates)))
         moveTowards(network.parameters.values, UnsafeBufferPointer(generator.parameters.values), rate: rate)
         guard statistics == .averaged else { return }

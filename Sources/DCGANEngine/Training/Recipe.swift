@@ -74,7 +74,8 @@ extension Recipe {
         if config.weightInit != seed.weightInit { changes.append("init \(config.weightInit.rawValue)") }
         if config.bceFrom == .logits { changes.append("BCE from D's logits") }
         if let decay = config.generatorAverageDecay {
-            changes.append("moving average of G (decay \(decay))"
+            let late = config.generatorAverageLate.map { ", \($0.decay) after step \($0.start)" } ?? ""
+            changes.append("moving average of G (decay \(decay)\(late))"
                            + (config.averageStatistics == .recomputed ? " with recomputed BatchNorm statistics" : "") + " samples")
         }
         if let noise = config.instanceNoise {

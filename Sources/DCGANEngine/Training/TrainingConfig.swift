@@ -20,6 +20,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var generatorAverageDecay: Float?
     /// Where the moving average's BatchNorm statistics come from (nil: averaged like its weights).
     public var averageStatistics: AverageStatistics?
+    /// Another decay of the moving average after a given step (nil: `generatorAverageDecay` throughout).
+    public var generatorAverageLate: LateAverageDecay?
     /// Instance noise: Gaussian noise of this standard deviation (in the [-1, 1] pixel units) on
     /// every image D sees, real and fake, fading linearly to 0 at step `instanceNoiseSteps` (0: no
     /// fading, the same noise all run).
@@ -93,6 +95,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         if averageStatistics == .recomputed, generatorAverageDecay == nil {
             throw ConfigError("--ema-statistics recomputed needs a moving average of G (--ema)")
+        }
+        if let late = generatorAverageLate {
+            if generatorAverageDecay == nil { throw ConfigError("--ema-late needs a moving average of G (--ema)") }
+            try late.validate()
         }
         if let noise = instanceNoise, !(noise.isFinite && noise >= 0) {
             throw ConfigError("--instance-noise must be 0 or a positive finite number, got \(noise)")
