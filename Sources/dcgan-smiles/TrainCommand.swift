@@ -160,8 +160,9 @@ struct RecipeOptions: ParsableArguments {
         if config.gradientPenalty == nil { config.gradientPenaltyInterval = nil }
     }
 
-    /// What resuming `checkpoint` with these flags changes: the length and the schedule of the
-    /// steps left. Refuses --r1-every where neither the flags nor the checkpoint have R1.
+    /// What resuming `checkpoint` with these flags changes: the length, the rates and the schedule
+    /// of the steps left, and how it samples. Refuses --r1-every where neither the flags nor the
+    /// checkpoint have R1 (and --ema-late-start without a late decay).
     func resumeChanges(for checkpoint: TrainingConfig) throws -> ResumeChanges {
         var changed = checkpoint
         applySchedule(to: &changed)
@@ -171,7 +172,8 @@ struct RecipeOptions: ParsableArguments {
         if emaLateStart != nil, changed.generatorAverageLate == nil {
             throw CommandFailure("--ema-late-start needs --ema-late (the checkpoint's run has none)")
         }
-        return ResumeChanges(epochs: epochs, iterations: iterations, learningRateDecay: .some(changed.learningRateDecay),
+        return ResumeChanges(epochs: epochs, iterations: iterations, learningRateG: lrG ?? lr, learningRateD: lrD ?? lr,
+                             learningRateDecay: .some(changed.learningRateDecay),
                              gradientPenalty: .some(changed.gradientPenalty),
                              gradientPenaltyInterval: .some(changed.gradientPenaltyInterval),
                              generatorAverageDecay: .some(changed.generatorAverageDecay),
@@ -179,12 +181,12 @@ struct RecipeOptions: ParsableArguments {
                              generatorAverageLate: .some(changed.generatorAverageLate))
     }
 
-    /// Flags that define a run and cannot change when it resumes (the length and the schedule of
-    /// the steps left can).
+    /// Flags that define a run and cannot change when it resumes (the length, the rates and the
+    /// schedule of the steps left, and how it samples, can).
     var fixedByCheckpoint: [String] {
         [("--recipe", recipe != nil), ("--batch-size", batchSize != nil), ("--seed", seed != nil), ("--init", initialization != nil),
          ("--latent-size", latentSize != nil), ("--feature-maps", featureMaps != nil),
-         ("--lr", lr != nil || lrG != nil || lrD != nil), ("--beta1", beta1 != nil), ("--beta2", beta2 != nil),
+         ("--beta1", beta1 != nil), ("--beta2", beta2 != nil),
          ("--real-label", realLabel != nil), ("--bce-from", bceFrom != nil),
          ("--instance-noise", instanceNoise != nil || instanceNoiseSteps != nil),
          ("--lookahead", lookahead != nil || lookaheadAlpha != nil),
@@ -203,7 +205,7 @@ struct Train: AsyncParsableCommand {
     var runDir: String?
     @Option(help: "Send a preview of generated faces every this many steps.")
     var previewEvery = 25
-    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr-decay-*, --r1 and --r1-every change the steps left, --ema* and --jacobian-truncation* how it samples).")
+    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr*, --r1 and --r1-every change the steps left, --ema* and --jacobian-truncation* how it samples).")
     var resume: String?
     @Option(help: "Also write last.safetensors every this many steps (default: only at the end of each epoch).")
     var saveEvery = 0

@@ -116,6 +116,21 @@ final class CheckpointTests: XCTestCase {
         XCTAssertNotEqual(Array(addedAverage.network.parameters.values), Array(added.generator.parameters.values))
     }
 
+    /// New rates on resume replace the checkpoint's (a rate set live in the trainer included) from
+    /// the next step; everything else continues as it was.
+    func testResumeMayChangeTheLearningRates() throws {
+        let (run, file) = try DCGANTrainer.checkpointed(.tiny(seed: 13), after: 2, to: "\(directory!)/rates.safetensors")
+        let unchanged = try DCGANTrainer(resuming: file)
+        let slowerD = try DCGANTrainer(resuming: file, changes: ResumeChanges(learningRateD: 5e-5))
+        XCTAssertEqual(slowerD.optimizerD.learningRate, 5e-5)
+        XCTAssertEqual(slowerD.config.learningRateD, 5e-5)
+        XCTAssertEqual(slowerD.optimizerG.learningRate, run.optimizerG.learningRate)
+        XCTAssertEqual(Array(slowerD.optimizerD.exponentialAverage), Array(unchanged.optimizerD.exponentialAverage))
+        let (a, b) = (try unchanged.step(), try slowerD.step())
+        XCTAssertEqual(a.dLoss.bitPattern, b.dLoss.bitPattern, "the step's loss is computed before D moves")
+        XCTAssertNotEqual(Array(unchanged.discriminator.parameters.values), Array(slowerD.discriminator.parameters.values))
+    }
+
     func testEveryTensorRoundTrips() throws {
         let trainer = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
         _ = try trainer.step()

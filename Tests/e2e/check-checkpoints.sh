@@ -29,6 +29,9 @@ grep -q '"lr_g":0.0001,' "$work/redecayed.txt" || { echo "the decay did not reac
 ! "$bin" inspect "$work/no-r1/last.safetensors" | grep -q 'R1' || { echo "R1 still in the config:"; "$bin" inspect "$work/no-r1/last.safetensors"; exit 1; }
 set +e; "$bin" train --headless --resume "$work/no-r1/last.safetensors" --r1-every 2 2>"$work/err" >/dev/null; rc=$?; set -e
 [ "$rc" -eq 1 ] && grep -q -- "--r1-every needs --r1 (the checkpoint's run has none)" "$work/err" || { echo "resume with --r1-every alone: rc $rc"; cat "$work/err"; exit 1; }
+# New rates for the steps left.
+"$bin" train --headless --resume "$work/first/last.safetensors" --lr-d 1e-4 --iterations 7 --threads 1 --run-dir "$work/rates" \
+  | sed -n 1p | grep -q '"lr_g":0.0004,"lr_d":0.0001,' || { echo "the resumed run did not take --lr-d"; exit 1; }
 # The moving average samples and never trains: it may change for the steps left, G's steps do not.
 "$bin" train --headless --resume "$work/first/last.safetensors" --ema 0.999 --ema-statistics recomputed --iterations 12 \
   --threads 1 --run-dir "$work/ema" | sed -n 1,6p | cut -d, -f2-4 >"$work/ema.txt"

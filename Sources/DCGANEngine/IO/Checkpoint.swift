@@ -168,7 +168,7 @@ public struct CheckpointFile: Sendable {
 extension DCGANTrainer {
     /// A trainer that continues exactly where `checkpoint` stopped: weights, buffers, Adam state,
     /// learning rates, random generators and data order. `changes` may extend the run or change the
-    /// schedule of the steps left (learning-rate decay, R1) and how it samples (truncation, average).
+    /// steps left (learning rates and their decay, R1) and how it samples (truncation, average).
     public convenience init(resuming checkpoint: CheckpointFile, changes: ResumeChanges = ResumeChanges()) throws {
         guard var config = checkpoint.config, checkpoint.hasTrainingState else {
             throw CheckpointError(path: checkpoint.path, problem: "no training state (model weights only): it can be sampled, not resumed")
@@ -176,6 +176,8 @@ extension DCGANTrainer {
         changes.apply(to: &config)
         try self.init(config: config)
         try restore(from: checkpoint)
+        if let rate = changes.learningRateG { optimizerG.learningRate = rate }
+        if let rate = changes.learningRateD { optimizerD.learningRate = rate }
     }
 
     private func restore(from checkpoint: CheckpointFile) throws {

@@ -7,6 +7,9 @@
 public struct ResumeChanges: Sendable, Equatable {
     public var epochs: Int?
     public var iterations: Int?
+    /// New base learning rates (before any decay's factor), replacing the checkpoint's current ones.
+    public var learningRateG: Float?
+    public var learningRateD: Float?
     /// A new decay of both learning rates. Its `start` counts steps from the run's beginning, so a
     /// decay starting at or after the checkpoint's step changes nothing before it (one starting
     /// earlier sets the rates to where that decay would have brought them).
@@ -22,12 +25,15 @@ public struct ResumeChanges: Sendable, Equatable {
     public var averageStatistics: AverageStatistics??
     public var generatorAverageLate: LateAverageDecay??
 
-    public init(epochs: Int? = nil, iterations: Int? = nil, learningRateDecay: LearningRateDecay?? = nil,
+    public init(epochs: Int? = nil, iterations: Int? = nil, learningRateG: Float? = nil, learningRateD: Float? = nil,
+                learningRateDecay: LearningRateDecay?? = nil,
                 gradientPenalty: Float?? = nil, gradientPenaltyInterval: Int?? = nil,
                 samplingTruncation: JacobianTruncation?? = nil, generatorAverageDecay: Float?? = nil,
                 averageStatistics: AverageStatistics?? = nil, generatorAverageLate: LateAverageDecay?? = nil) {
         self.epochs = epochs
         self.iterations = iterations
+        self.learningRateG = learningRateG
+        self.learningRateD = learningRateD
         self.learningRateDecay = learningRateDecay
         self.gradientPenalty = gradientPenalty
         self.gradientPenaltyInterval = gradientPenaltyInterval
@@ -40,6 +46,8 @@ public struct ResumeChanges: Sendable, Equatable {
     public func apply(to config: inout TrainingConfig) {
         if let epochs { config.epochs = epochs }
         if let iterations { config.iterations = iterations }
+        if let learningRateG { config.learningRateG = learningRateG }
+        if let learningRateD { config.learningRateD = learningRateD }
         if let learningRateDecay { config.learningRateDecay = learningRateDecay }
         if let gradientPenalty {
             config.gradientPenalty = gradientPenalty
