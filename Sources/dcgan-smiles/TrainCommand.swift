@@ -79,6 +79,10 @@ struct RecipeOptions: ParsableArguments {
     var r1: Float?
     @Option(help: "Lazy R1: the penalty, times this, at every this-many-th step only, for 1/this of its cost (default: the recipe's, else 1: every step).")
     var r1Every: Int?
+    @Option(help: "Another R1 γ after --r1-late-start steps, e.g. 10: a stronger pull on D once the faces are found (default: the recipe's; 0: none).")
+    var r1Late: Float?
+    @Option(help: "Completed steps after which --r1-late applies (default: the recipe's, else 1000).")
+    var r1LateStart: Int?
     @Option(help: "oneDNN (OpenMP) threads (default: all cores).")
     var threads: Int?
 
@@ -102,6 +106,9 @@ struct RecipeOptions: ParsableArguments {
         }
         if emaLateStart != nil, makeConfig().generatorAverageLate == nil {
             throw ValidationError("--ema-late-start needs --ema-late (the recipe has none)")
+        }
+        if r1LateStart != nil, makeConfig().gradientPenaltyLate == nil {
+            throw ValidationError("--r1-late-start needs --r1-late (the recipe has none)")
         }
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
@@ -137,7 +144,7 @@ struct RecipeOptions: ParsableArguments {
         return config
     }
 
-    /// The flags that may change when resuming (--lr-decay-*, --r1, --r1-every, --ema,
+    /// The flags that may change when resuming (--lr-decay-*, --r1*, --ema,
     /// --ema-statistics, --ema-late*) over `config`: the recipe's, or a checkpoint's when resuming.
     func applySchedule(to config: inout TrainingConfig) {
         if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
@@ -157,6 +164,11 @@ struct RecipeOptions: ParsableArguments {
         }
         if let r1 { config.gradientPenalty = r1 == 0 ? nil : r1 }
         if let r1Every { config.gradientPenaltyInterval = r1Every == 1 ? nil : r1Every }
+        if r1Late == 0 || (config.gradientPenalty == nil && r1Late == nil) {
+            config.gradientPenaltyLate = nil
+        } else if let weight = r1Late ?? config.gradientPenaltyLate?.weight {
+            config.gradientPenaltyLate = LateGradientPenalty(start: r1LateStart ?? config.gradientPenaltyLate?.start ?? 1000, weight: weight)
+        }
         if config.gradientPenalty == nil { config.gradientPenaltyInterval = nil }
     }
 
@@ -172,10 +184,14 @@ struct RecipeOptions: ParsableArguments {
         if emaLateStart != nil, changed.generatorAverageLate == nil {
             throw CommandFailure("--ema-late-start needs --ema-late (the checkpoint's run has none)")
         }
+        if r1LateStart != nil, changed.gradientPenaltyLate == nil {
+            throw CommandFailure("--r1-late-start needs --r1-late (the checkpoint's run has none)")
+        }
         return ResumeChanges(epochs: epochs, iterations: iterations, learningRateG: lrG ?? lr, learningRateD: lrD ?? lr,
                              learningRateDecay: .some(changed.learningRateDecay),
                              gradientPenalty: .some(changed.gradientPenalty),
                              gradientPenaltyInterval: .some(changed.gradientPenaltyInterval),
+                             gradientPenaltyLate: .some(changed.gradientPenaltyLate),
                              generatorAverageDecay: .some(changed.generatorAverageDecay),
                              averageStatistics: .some(changed.averageStatistics),
                              generatorAverageLate: .some(changed.generatorAverageLate))
@@ -205,7 +221,7 @@ struct Train: AsyncParsableCommand {
     var runDir: String?
     @Option(help: "Send a preview of generated faces every this many steps.")
     var previewEvery = 25
-    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr*, --r1 and --r1-every change the steps left, --ema* and --jacobian-truncation* how it samples).")
+    @Option(help: "Continue a checkpoint exactly where it stopped (its configuration; --epochs/--iterations may extend it, --lr*, --r1* change the steps left, --ema* and --jacobian-truncation* how it samples).")
     var resume: String?
     @Option(help: "Also write last.safetensors every this many steps (default: only at the end of each epoch).")
     var saveEvery = 0

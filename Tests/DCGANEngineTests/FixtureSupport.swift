@@ -43,6 +43,21 @@ extension DCGANTrainer {
         try Checkpoint.save(trainer, to: path)
         return (trainer, try CheckpointFile(path: path))
     }
+
+    /// `scheduled` trained `steps` steps straight, and `original` checkpointed after `switchAt`
+    /// steps and resumed with `changes` for the rest: for schedules that are meant to be exactly
+    /// what such a resume does.
+    static func scheduledAndResumed(_ scheduled: TrainingConfig, _ original: TrainingConfig, switchAt: Int, steps: Int,
+                                    changes: ResumeChanges) throws -> (straight: DCGANTrainer, resumed: DCGANTrainer) {
+        let straight = try DCGANTrainer(config: scheduled)
+        for _ in 0..<steps { _ = try straight.step() }
+        let path = NSTemporaryDirectory() + "scheduled-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (_, file) = try checkpointed(original, after: switchAt, to: path)
+        let resumed = try DCGANTrainer(resuming: file, changes: changes)
+        for _ in switchAt..<steps { _ = try resumed.step() }
+        return (straight, resumed)
+    }
 }
 
 extension SafeTensorsWriter {

@@ -101,26 +101,44 @@ final class RecipeTests: XCTestCase {
 
     /// A late decay changes the average's decay after its step and nothing else: the run is, bit for
     /// bit, the run without it checkpointed at that step and resumed with the new decay (the README's
-    /// measurements of it were made that way), and the steps before are those of the run without it.
+    /// measurements of it were made that way), and G trains as without it.
     func testALateDecayIsTheRunResumedWithTheNewDecay() throws {
         var plain = TrainingConfig.tiny(seed: 13)
         plain.generatorAverageDecay = 0.9
         var late = plain
         late.generatorAverageLate = LateAverageDecay(start: 2, decay: 0.5)
         XCTAssertEqual(Recipe.describe(late), "custom: batch 8, moving average of G (decay 0.9, 0.5 after step 2) samples")
-        let straight = try DCGANTrainer(config: late), unchanged = try DCGANTrainer(config: plain)
+        let (straight, resumed) = try DCGANTrainer.scheduledAndResumed(late, plain, switchAt: 2, steps: 4,
+                                                                       changes: ResumeChanges(generatorAverageDecay: .some(0.5)))
         let average = try XCTUnwrap(straight.generatorAverage)
         XCTAssertEqual((1...4).map(average.decay(ofUpdate:)), [0.9, 0.9, 0.5, 0.5])
-        for _ in 0..<2 { _ = try straight.step(); _ = try unchanged.step() }
-        XCTAssertEqual(Array(average.network.parameters.values), Array(unchanged.generatorAverage!.network.parameters.values))
-        let path = NSTemporaryDirectory() + "late-average-\(UUID().uuidString).safetensors"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try Checkpoint.save(unchanged, to: path)
-        let resumed = try DCGANTrainer(resuming: try CheckpointFile(path: path), changes: ResumeChanges(generatorAverageDecay: .some(0.5)))
-        for _ in 0..<2 { _ = try straight.step(); _ = try resumed.step(); _ = try unchanged.step() }
         XCTAssertEqual(Array(average.network.parameters.values), Array(resumed.generatorAverage!.network.parameters.values))
+        let unchanged = try DCGANTrainer(config: plain)
+        for _ in 0..<4 { _ = try unchanged.step() }
         XCTAssertNotEqual(Array(average.network.parameters.values), Array(unchanged.generatorAverage!.network.parameters.values))
         XCTAssertEqual(Array(straight.generator.parameters.values), Array(unchanged.generator.parameters.values), "G trains as without it")
+    }
+
+    /// A late R1 weight is, bit for bit, the run without it resumed at its step with that γ (lazy
+    /// R1's count going on), and changes nothing before its step.
+    func testALatePenaltyIsTheRunResumedWithTheNewWeight() throws {
+        var plain = TrainingConfig.tiny(seed: 13)
+        plain.gradientPenalty = 1
+        plain.gradientPenaltyInterval = 2
+        var late = plain
+        late.gradientPenaltyLate = LateGradientPenalty(start: 3, weight: 5)
+        XCTAssertEqual(Recipe.describe(late), "custom: batch 8, R1 penalty γ 1.0, 5.0 after step 3 (lazy: ×2 every 2 steps)")
+        XCTAssertNil(Recipe.matching(late))
+        let (straight, resumed) = try DCGANTrainer.scheduledAndResumed(late, plain, switchAt: 3, steps: 6,
+                                                                       changes: ResumeChanges(gradientPenalty: .some(5)))
+        XCTAssertEqual(Array(straight.discriminator.parameters.values), Array(resumed.discriminator.parameters.values))
+        XCTAssertEqual(Array(straight.generator.parameters.values), Array(resumed.generator.parameters.values))
+        XCTAssertEqual(straight.gradientPenalty?.lastValue, resumed.gradientPenalty?.lastValue)
+        let (before, unchanged) = (try DCGANTrainer(config: late), try DCGANTrainer(config: plain))
+        for _ in 0..<3 { _ = try before.step(); _ = try unchanged.step() }
+        XCTAssertEqual(Array(before.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values))
+        for _ in 3..<6 { _ = try unchanged.step() }
+        XCTAssertNotEqual(Array(straight.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values))
     }
 
     /// The average samples; training never reads it: with and without it, G and D are bit-identical.
@@ -278,6 +296,9 @@ final class RecipeTests: XCTestCase {
         for change in [{ (c: inout TrainingConfig) in c.generatorAverageDecay = 1 },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0 },
                        { (c: inout TrainingConfig) in c.generatorAverageLate = LateAverageDecay(start: 10, decay: 0.999) },
+                       { (c: inout TrainingConfig) in c.gradientPenaltyLate = LateGradientPenalty(start: 10, weight: 10) },
+                       { (c: inout TrainingConfig) in c.gradientPenalty = 1; c.gradientPenaltyLate = LateGradientPenalty(start: 10, weight: 0) },
+                       { (c: inout TrainingConfig) in c.gradientPenalty = 1; c.gradientPenaltyLate = LateGradientPenalty(start: -1, weight: 10) },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0.9; c.generatorAverageLate = LateAverageDecay(start: 10, decay: 1) },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0.9; c.generatorAverageLate = LateAverageDecay(start: -1, decay: 0.99) },
                        { (c: inout TrainingConfig) in c.instanceNoise = -0.1 },

@@ -17,6 +17,7 @@ public struct ResumeChanges: Sendable, Equatable {
     /// R1's γ and its interval (lazy R1 counts its penalised steps from the run's step 0).
     public var gradientPenalty: Float??
     public var gradientPenaltyInterval: Int??
+    public var gradientPenaltyLate: LateGradientPenalty??
     public var samplingTruncation: JacobianTruncation??
     /// The moving average of G that samples: a new decay continues the checkpoint's average (its
     /// bias correction counting the run's steps); an average the checkpoint lacks starts as a copy
@@ -28,6 +29,7 @@ public struct ResumeChanges: Sendable, Equatable {
     public init(epochs: Int? = nil, iterations: Int? = nil, learningRateG: Float? = nil, learningRateD: Float? = nil,
                 learningRateDecay: LearningRateDecay?? = nil,
                 gradientPenalty: Float?? = nil, gradientPenaltyInterval: Int?? = nil,
+                gradientPenaltyLate: LateGradientPenalty?? = nil,
                 samplingTruncation: JacobianTruncation?? = nil, generatorAverageDecay: Float?? = nil,
                 averageStatistics: AverageStatistics?? = nil, generatorAverageLate: LateAverageDecay?? = nil) {
         self.epochs = epochs
@@ -37,6 +39,7 @@ public struct ResumeChanges: Sendable, Equatable {
         self.learningRateDecay = learningRateDecay
         self.gradientPenalty = gradientPenalty
         self.gradientPenaltyInterval = gradientPenaltyInterval
+        self.gradientPenaltyLate = gradientPenaltyLate
         self.samplingTruncation = samplingTruncation
         self.generatorAverageDecay = generatorAverageDecay
         self.averageStatistics = averageStatistics
@@ -51,9 +54,13 @@ public struct ResumeChanges: Sendable, Equatable {
         if let learningRateDecay { config.learningRateDecay = learningRateDecay }
         if let gradientPenalty {
             config.gradientPenalty = gradientPenalty
-            if gradientPenalty == nil { config.gradientPenaltyInterval = nil } // no R1, no interval
+            if gradientPenalty == nil { // no R1: no interval, no late weight
+                config.gradientPenaltyInterval = nil
+                config.gradientPenaltyLate = nil
+            }
         }
         if let gradientPenaltyInterval { config.gradientPenaltyInterval = gradientPenaltyInterval }
+        if let gradientPenaltyLate { config.gradientPenaltyLate = gradientPenaltyLate }
         if let samplingTruncation { config.samplingTruncation = samplingTruncation }
         if let generatorAverageDecay { config.generatorAverageDecay = generatorAverageDecay }
         if let averageStatistics { config.averageStatistics = averageStatistics }

@@ -69,7 +69,9 @@ public final class DCGANTrainer {
         generator = try Network.generator(context, config: config.model)
         discriminator = try Network.discriminator(context, config: config.model, logits: config.bceFrom == .logits,
                                                   penaltySlot: config.gradientPenalty != nil)
-        gradientPenalty = config.gradientPenalty.map { GradientPenalty(weight: $0, interval: config.gradientPenaltyInterval ?? 1) }
+        gradientPenalty = config.gradientPenalty.map {
+            GradientPenalty(weight: $0, interval: config.gradientPenaltyInterval ?? 1, late: config.gradientPenaltyLate)
+        }
         optimizerG = Adam(parameterCount: generator.parameterCount, learningRate: config.learningRateG,
                           beta1: config.beta1, beta2: config.beta2)
         optimizerD = Adam(parameterCount: discriminator.parameterCount, learningRate: config.learningRateD,

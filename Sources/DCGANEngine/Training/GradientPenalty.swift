@@ -19,6 +19,8 @@
 final class GradientPenalty {
     /// γ.
     let weight: Float
+    /// Another γ from a given step on, if any.
+    let late: LateGradientPenalty?
     /// Steps between penalised steps (1: every step).
     let interval: Int
     /// R1 (at γ) where it was last computed: what the steps in between report in d_loss (kept in
@@ -43,9 +45,16 @@ final class GradientPenalty {
         }
     }
 
-    init(weight: Float, interval: Int = 1) {
+    init(weight: Float, interval: Int = 1, late: LateGradientPenalty? = nil) {
         self.weight = weight
         self.interval = interval
+        self.late = late
+    }
+
+    /// γ of the step after `completedSteps`.
+    func weight(after completedSteps: Int) -> Float {
+        guard let late, completedSteps >= late.start else { return weight }
+        return late.weight
     }
 
     /// Whether the step after `completedSteps` is penalised: steps 0, k, 2k, … counted from 0.
@@ -55,7 +64,8 @@ final class GradientPenalty {
     /// R1 at γ, on the other steps as last computed.
     func step(after completedSteps: Int, discriminator: Network, real: Tensor) throws -> Float {
         if applies(after: completedSteps) {
-            lastValue = try apply(discriminator: discriminator, real: real, weight: weight * Float(interval)) / Float(interval)
+            let weight = weight(after: completedSteps) * Float(interval)
+            lastValue = try apply(discriminator: discriminator, real: real, weight: weight) / Float(interval)
         }
         return lastValue
     }

@@ -1,7 +1,8 @@
 /// A longer moving average of G once the faces are found: the average's decay changes to `decay`
 /// after step `start`, continuing the average it has (its bias correction counting the run's steps).
-/// Why: early on a short average follows G as it learns; later a long one stands still through the
-/// few hundred steps in which G loses modes and finds them again (README, Recipe). Sampling only.
+/// Why an option: early on a short average follows G as it learns; later a long one might stand
+/// still through the few hundred steps in which G loses modes. Measured, it held through such a
+/// loss and then lagged behind the recovery (README, Recipe), so no recipe uses it. Sampling only.
 public struct LateAverageDecay: Sendable, Equatable, Codable {
     /// Completed steps before the late decay applies (the average's update after step `start + 1`).
     public var start: Int

@@ -39,6 +39,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var gradientPenalty: Float?
     /// Lazy R1: the penalty, times this, at every this-many-th step only (nil: every step).
     public var gradientPenaltyInterval: Int?
+    /// Another R1 weight from a given step on (nil: `gradientPenalty` throughout).
+    public var gradientPenaltyLate: LateGradientPenalty?
     /// How the sampling generator's faces are drawn: Jacobian truncation keeps the least steep
     /// share of more candidate latents (nil: plain draws, the seed's). Sampling only, like the
     /// moving average: scored, previewed and `sample`d faces, never training.
@@ -112,6 +114,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let interval = gradientPenaltyInterval {
             try positive(interval, "--r1-every")
             if gradientPenalty == nil { throw ConfigError("--r1-every needs the R1 penalty (--r1)") }
+        }
+        if let late = gradientPenaltyLate {
+            if gradientPenalty == nil { throw ConfigError("--r1-late needs the R1 penalty (--r1)") }
+            try late.validate()
         }
         try learningRateDecay?.validate()
         try lookahead?.validate()
