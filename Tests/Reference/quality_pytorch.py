@@ -26,6 +26,8 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
   --r1 G            the R1 gradient penalty on D at the real images, G/2 * mean |grad_x D(x)|^2
                     (on logits with --logits), added to D's loss (autograd's double backward);
   --r1-every K      lazy R1: K times the penalty at every K-th step only (steps 0, K, 2K, ...);
+  --r1-late G2 --r1-late-start S
+                    R1 with G2 instead of G from step S (counted from 0) on;
   --lookahead K --lookahead-alpha A
                     lookahead for both nets: every K steps their parameters move to
                     slow + A * (fast - slow), and that point becomes the new slow one;
@@ -74,6 +76,8 @@ def main():
     parser.add_argument("--lr-floor", type=float, default=0.1)
     parser.add_argument("--r1", type=float, default=0.0)
     parser.add_argument("--r1-every", type=int, default=1)
+    parser.add_argument("--r1-late", type=float, default=0.0)
+    parser.add_argument("--r1-late-start", type=int, default=1000)
     parser.add_argument("--lookahead", type=int, default=0)
     parser.add_argument("--lookahead-alpha", type=float, default=0.5)
     parser.add_argument("--top-k", type=float, default=0.0)
@@ -128,7 +132,8 @@ def main():
                       + loss(D(noisy(G(torch.randn(n, 100, 1, 1)).detach(), step)), torch.zeros(n))) / 2
             if penalised:  # R1: gamma/2 * E ||grad_x D(x)||^2 on the real batch (D's logits), x K when lazy
                 grad, = torch.autograd.grad(real_out.sum(), seen, create_graph=True)
-                d_loss = d_loss + args.r1 * args.r1_every / 2 * grad.pow(2).reshape(n, -1).sum(1).mean()
+                gamma = args.r1_late if args.r1_late > 0 and step >= args.r1_late_start else args.r1
+                d_loss = d_loss + gamma * args.r1_every / 2 * grad.pow(2).reshape(n, -1).sum(1).mean()
             d_loss.backward()
             opt_d.step()
             opt_g.zero_grad()

@@ -24,7 +24,7 @@ cmp -s "$work/decayed.txt" "$work/redecayed.txt" && ! cmp -s "$work/decayed.txt"
 grep -q '"lr_g":0.0001,' "$work/redecayed.txt" || { echo "the decay did not reach its floor:"; cat "$work/redecayed.txt"; exit 1; }
 # R1 may change for the steps left, or go; --r1-every is refused where the run has no R1 left.
 "$bin" train --headless --resume "$work/first/last.safetensors" --r1 2 --r1-every 2 --iterations 7 --threads 1 --run-dir "$work/r1" >/dev/null
-"$bin" inspect "$work/r1/last.safetensors" | grep -q 'R1 penalty γ 2.0 (lazy: ×2 every 2 steps)' || { echo "R1 not in the resumed run's config:"; "$bin" inspect "$work/r1/last.safetensors"; exit 1; }
+"$bin" inspect "$work/r1/last.safetensors" | grep -q 'R1 penalty γ 2.0, 10.0 after step 1000 (lazy: ×2 every 2 steps)' || { echo "R1 not in the resumed run's config:"; "$bin" inspect "$work/r1/last.safetensors"; exit 1; }
 "$bin" train --headless --resume "$work/first/last.safetensors" --r1-late 10 --r1-late-start 9 --iterations 7 --threads 1 --run-dir "$work/r1-late" >/dev/null
 "$bin" inspect "$work/r1-late/last.safetensors" | grep -q 'R1 penalty γ 3.0, 10.0 after step 9 (lazy: ×4 every 4 steps)' || { echo "late R1 not in the resumed run's config:"; "$bin" inspect "$work/r1-late/last.safetensors"; exit 1; }
 "$bin" train --headless --resume "$work/r1/last.safetensors" --r1 0 --iterations 8 --threads 1 --run-dir "$work/no-r1" >/dev/null
