@@ -25,9 +25,9 @@ struct RecipeOptions: ParsableArguments {
     var epochs: Int?
     @Option(help: "Stop after this many steps (overrides --epochs when smaller).")
     var iterations: Int?
-    @Option(help: "Images per batch (default: 64).")
+    @Option(help: "Images per batch (default: the recipe's; tuned: 128, seed: 64).")
     var batchSize: Int?
-    @Option(help: "Learning rate of both networks (Adam, default: 2e-4).")
+    @Option(help: "Learning rate of both networks (Adam; default: the recipe's; tuned: 4e-4, seed: 2e-4).")
     var lr: Float?
     @Option(help: "Learning rate of the generator.")
     var lrG: Float?
