@@ -56,6 +56,7 @@ struct Bench: AsyncParsableCommand {
             throw ValidationError("--time-to-quality trains in f32 and prints its own table: it takes none of --precision, --json, --layers, --quality")
         }
         if warmup < 0 { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
+        try recipe.validateOverRecipe()
         if quality < 0 { throw ValidationError("--quality must be 0 or more, got \(quality)") }
         _ = try overrides()
     }

@@ -79,16 +79,25 @@ struct RecipeOptions: ParsableArguments {
     var r1: Float?
     @Option(help: "Lazy R1: the penalty, times this, at every this-many-th step only, for 1/this of its cost (default: the recipe's, else 1: every step).")
     var r1Every: Int?
-    @Option(help: "Another R1 γ after --r1-late-start steps, e.g. 10: a stronger pull on D once the faces are found (default: the recipe's; 0: none).")
+    @Option(help: "Another R1 γ after --r1-late-start steps, e.g. 10: a stronger pull on D once the faces are found (default: the recipe's; 0: none, nor --r1-later).")
     var r1Late: Float?
     @Option(help: "Completed steps after which --r1-late applies (default: the recipe's, else 1000).")
     var r1LateStart: Int?
+    @Option(help: "A third R1 γ after --r1-later-start steps, e.g. 30: after --r1-late's (default: the recipe's; 0: none).")
+    var r1Later: Float?
+    @Option(help: "Completed steps after which --r1-later applies, after --r1-late-start (default: the recipe's, else 1500).")
+    var r1LaterStart: Int?
     @Option(help: "oneDNN (OpenMP) threads (default: all cores).")
     var threads: Int?
 
     func validate() throws {
         if let lr, !(lr.isFinite && lr > 0) { throw ValidationError("--lr must be a positive finite number, got \(lr)") }
         if let threads, threads <= 0 { throw ValidationError("--threads must be a positive integer, got \(threads)") }
+    }
+
+    /// The flags over the recipe they change (a fresh run's; a resumed run's are checked over its
+    /// checkpoint's configuration, by `resumeChanges` and the session).
+    func validateOverRecipe() throws {
         if instanceNoiseSteps != nil, makeConfig().instanceNoise == nil {
             throw ValidationError("--instance-noise-steps needs --instance-noise (the recipe has none)")
         }
@@ -109,6 +118,9 @@ struct RecipeOptions: ParsableArguments {
         }
         if r1LateStart != nil, makeConfig().gradientPenaltyLate == nil {
             throw ValidationError("--r1-late-start needs --r1-late (the recipe has none)")
+        }
+        if r1LaterStart != nil, makeConfig().gradientPenaltyLater == nil {
+            throw ValidationError("--r1-later-start needs --r1-later (the recipe has none)")
         }
         do { try makeConfig().validate() } catch { throw ValidationError(error.description) }
     }
@@ -144,7 +156,7 @@ struct RecipeOptions: ParsableArguments {
         return config
     }
 
-    /// The flags that may change when resuming (--lr-decay-*, --r1*, --ema,
+    /// The flags that may change when resuming (--lr-decay-*, --r1* (--r1-late 0 drops --r1-later too), --ema,
     /// --ema-statistics, --ema-late*) over `config`: the recipe's, or a checkpoint's when resuming.
     func applySchedule(to config: inout TrainingConfig) {
         if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
@@ -169,6 +181,11 @@ struct RecipeOptions: ParsableArguments {
         } else if let weight = r1Late ?? config.gradientPenaltyLate?.weight {
             config.gradientPenaltyLate = LateGradientPenalty(start: r1LateStart ?? config.gradientPenaltyLate?.start ?? 1000, weight: weight)
         }
+        if r1Later == 0 || (config.gradientPenaltyLate == nil && r1Later == nil) {
+            config.gradientPenaltyLater = nil
+        } else if let weight = r1Later ?? config.gradientPenaltyLater?.weight {
+            config.gradientPenaltyLater = LateGradientPenalty(start: r1LaterStart ?? config.gradientPenaltyLater?.start ?? 1500, weight: weight)
+        }
         if config.gradientPenalty == nil { config.gradientPenaltyInterval = nil }
     }
 
@@ -187,11 +204,15 @@ struct RecipeOptions: ParsableArguments {
         if r1LateStart != nil, changed.gradientPenaltyLate == nil {
             throw CommandFailure("--r1-late-start needs --r1-late (the checkpoint's run has none)")
         }
+        if r1LaterStart != nil, changed.gradientPenaltyLater == nil {
+            throw CommandFailure("--r1-later-start needs --r1-later (the checkpoint's run has none)")
+        }
         return ResumeChanges(epochs: epochs, iterations: iterations, learningRateG: lrG ?? lr, learningRateD: lrD ?? lr,
                              learningRateDecay: .some(changed.learningRateDecay),
                              gradientPenalty: .some(changed.gradientPenalty),
                              gradientPenaltyInterval: .some(changed.gradientPenaltyInterval),
                              gradientPenaltyLate: .some(changed.gradientPenaltyLate),
+                             gradientPenaltyLater: .some(changed.gradientPenaltyLater),
                              generatorAverageDecay: .some(changed.generatorAverageDecay),
                              averageStatistics: .some(changed.averageStatistics),
                              generatorAverageLate: .some(changed.generatorAverageLate))
@@ -252,6 +273,7 @@ struct Train: AsyncParsableCommand {
         if resume != nil, let flag = recipe.fixedByCheckpoint.first {
             throw ValidationError("\(flag) cannot change when resuming: the checkpoint's configuration is used")
         }
+        if resume == nil { try recipe.validateOverRecipe() }
     }
 
     func run() async throws {

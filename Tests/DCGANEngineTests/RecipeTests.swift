@@ -143,6 +143,47 @@ final class RecipeTests: XCTestCase {
         XCTAssertNotEqual(Array(straight.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values))
     }
 
+    /// A second late R1 weight is, bit for bit, the run with the first alone resumed at its step
+    /// with the second as the late weight, and changes nothing before its step.
+    func testASecondLatePenaltyIsTheRunResumedWithItsWeight() throws {
+        var first = TrainingConfig.tiny(seed: 14)
+        first.gradientPenalty = 1
+        first.gradientPenaltyInterval = 2
+        first.gradientPenaltyLate = LateGradientPenalty(start: 2, weight: 5)
+        var both = first
+        both.gradientPenaltyLater = LateGradientPenalty(start: 4, weight: 20)
+        XCTAssertEqual(Recipe.describe(both), "custom: batch 8, R1 penalty γ 1.0, 5.0 after step 2, 20.0 after step 4 (lazy: ×2 every 2 steps)")
+        XCTAssertEqual((0..<6).map { both.gradientPenaltyWeight(after: $0) }, [1, 1, 5, 5, 20, 20])
+        let (straight, resumed) = try DCGANTrainer.scheduledAndResumed(
+            both, first, switchAt: 4, steps: 7,
+            changes: ResumeChanges(gradientPenaltyLate: .some(LateGradientPenalty(start: 4, weight: 20))))
+        XCTAssertEqual(Array(straight.discriminator.parameters.values), Array(resumed.discriminator.parameters.values))
+        XCTAssertEqual(Array(straight.generator.parameters.values), Array(resumed.generator.parameters.values))
+        XCTAssertEqual(straight.gradientPenalty?.lastValue, resumed.gradientPenalty?.lastValue)
+        let (before, unchanged) = (try DCGANTrainer(config: both), try DCGANTrainer(config: first))
+        for _ in 0..<4 { _ = try before.step(); _ = try unchanged.step() }
+        XCTAssertEqual(Array(before.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values))
+        for _ in 4..<7 { _ = try unchanged.step() }
+        XCTAssertNotEqual(Array(straight.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values))
+    }
+
+    /// Resuming without the first late weight drops the second with it; without R1, both go.
+    func testResumeDropsTheLaterWeightWithTheLateOne() {
+        var config = Recipe.tuned.config
+        config.gradientPenaltyLater = LateGradientPenalty(start: 1500, weight: 30)
+        var withoutLate = config
+        ResumeChanges(gradientPenaltyLate: .some(nil)).apply(to: &withoutLate)
+        XCTAssertNil(withoutLate.gradientPenaltyLater)
+        XCTAssertEqual(withoutLate.gradientPenalty, 3)
+        var withoutR1 = config
+        ResumeChanges(gradientPenalty: .some(nil)).apply(to: &withoutR1)
+        XCTAssertNil(withoutR1.gradientPenaltyLate)
+        XCTAssertNil(withoutR1.gradientPenaltyLater)
+        var changed = config
+        ResumeChanges(gradientPenaltyLater: .some(LateGradientPenalty(start: 1200, weight: 20))).apply(to: &changed)
+        XCTAssertEqual(changed.gradientPenaltyStages, [LateGradientPenalty(start: 1000, weight: 10), LateGradientPenalty(start: 1200, weight: 20)])
+    }
+
     /// The average samples; training never reads it: with and without it, G and D are bit-identical.
     func testAverageSamplesButNeverChangesTraining() throws {
         var withAverage = TrainingConfig.tiny()
@@ -301,6 +342,13 @@ final class RecipeTests: XCTestCase {
                        { (c: inout TrainingConfig) in c.gradientPenaltyLate = LateGradientPenalty(start: 10, weight: 10) },
                        { (c: inout TrainingConfig) in c.gradientPenalty = 1; c.gradientPenaltyLate = LateGradientPenalty(start: 10, weight: 0) },
                        { (c: inout TrainingConfig) in c.gradientPenalty = 1; c.gradientPenaltyLate = LateGradientPenalty(start: -1, weight: 10) },
+                       { (c: inout TrainingConfig) in c.gradientPenalty = 1; c.gradientPenaltyLater = LateGradientPenalty(start: 10, weight: 10) },
+                       { (c: inout TrainingConfig) in
+                           c.gradientPenalty = 1; c.gradientPenaltyLate = LateGradientPenalty(start: 10, weight: 10)
+                           c.gradientPenaltyLater = LateGradientPenalty(start: 10, weight: 30) },
+                       { (c: inout TrainingConfig) in
+                           c.gradientPenalty = 1; c.gradientPenaltyLate = LateGradientPenalty(start: 10, weight: 10)
+                           c.gradientPenaltyLater = LateGradientPenalty(start: 20, weight: .nan) },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0.9; c.generatorAverageLate = LateAverageDecay(start: 10, decay: 1) },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0.9; c.generatorAverageLate = LateAverageDecay(start: -1, decay: 0.99) },
                        { (c: inout TrainingConfig) in c.instanceNoise = -0.1 },

@@ -28,6 +28,8 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
   --r1-every K      lazy R1: K times the penalty at every K-th step only (steps 0, K, 2K, ...);
   --r1-late G2 --r1-late-start S
                     R1 with G2 instead of G from step S (counted from 0) on;
+  --r1-later G3 --r1-later-start S3
+                    and with G3 from step S3 (after S) on;
   --lookahead K --lookahead-alpha A
                     lookahead for both nets: every K steps their parameters move to
                     slow + A * (fast - slow), and that point becomes the new slow one;
@@ -78,6 +80,8 @@ def main():
     parser.add_argument("--r1-every", type=int, default=1)
     parser.add_argument("--r1-late", type=float, default=0.0)
     parser.add_argument("--r1-late-start", type=int, default=1000)
+    parser.add_argument("--r1-later", type=float, default=0.0)
+    parser.add_argument("--r1-later-start", type=int, default=1500)
     parser.add_argument("--lookahead", type=int, default=0)
     parser.add_argument("--lookahead-alpha", type=float, default=0.5)
     parser.add_argument("--top-k", type=float, default=0.0)
@@ -133,6 +137,8 @@ def main():
             if penalised:  # R1: gamma/2 * E ||grad_x D(x)||^2 on the real batch (D's logits), x K when lazy
                 grad, = torch.autograd.grad(real_out.sum(), seen, create_graph=True)
                 gamma = args.r1_late if args.r1_late > 0 and step >= args.r1_late_start else args.r1
+                if args.r1_late > 0 and args.r1_later > 0 and step >= args.r1_later_start:
+                    gamma = args.r1_later
                 d_loss = d_loss + gamma * args.r1_every / 2 * grad.pow(2).reshape(n, -1).sum(1).mean()
             d_loss.backward()
             opt_d.step()

@@ -27,6 +27,13 @@ grep -q '"lr_g":0.0001,' "$work/redecayed.txt" || { echo "the decay did not reac
 "$bin" inspect "$work/r1/last.safetensors" | grep -q 'R1 penalty γ 2.0, 10.0 after step 1000 (lazy: ×2 every 2 steps)' || { echo "R1 not in the resumed run's config:"; "$bin" inspect "$work/r1/last.safetensors"; exit 1; }
 "$bin" train --headless --resume "$work/first/last.safetensors" --r1-late 10 --r1-late-start 9 --iterations 7 --threads 1 --run-dir "$work/r1-late" >/dev/null
 "$bin" inspect "$work/r1-late/last.safetensors" | grep -q 'R1 penalty γ 3.0, 10.0 after step 9 (lazy: ×4 every 4 steps)' || { echo "late R1 not in the resumed run's config:"; "$bin" inspect "$work/r1-late/last.safetensors"; exit 1; }
+"$bin" train --headless --resume "$work/r1-late/last.safetensors" --r1-later 30 --r1-later-start 12 --iterations 8 --threads 1 --run-dir "$work/r1-later" >/dev/null
+"$bin" inspect "$work/r1-later/last.safetensors" | grep -q 'R1 penalty γ 3.0, 10.0 after step 9, 30.0 after step 12 (lazy' || { echo "second late R1 not in the resumed run's config:"; "$bin" inspect "$work/r1-later/last.safetensors"; exit 1; }
+# the start alone, over the checkpoint's second stage (the default recipe has none)
+"$bin" train --headless --resume "$work/r1-later/last.safetensors" --r1-later-start 14 --iterations 9 --threads 1 --run-dir "$work/r1-later-moved" >/dev/null
+"$bin" inspect "$work/r1-later-moved/last.safetensors" | grep -q '10.0 after step 9, 30.0 after step 14 (lazy' || { echo "the moved second stage is not in the resumed run's config:"; "$bin" inspect "$work/r1-later-moved/last.safetensors"; exit 1; }
+set +e; "$bin" train --headless --resume "$work/r1-later/last.safetensors" --r1-later 30 --r1-later-start 5 2>"$work/err" >/dev/null; rc=$?; set -e
+grep -q -- "--r1-later-start (5) must come after --r1-late-start (9)" "$work/err" || { echo "resume with --r1-later-start before --r1-late-start: rc $rc"; cat "$work/err"; exit 1; }
 "$bin" train --headless --resume "$work/r1/last.safetensors" --r1 0 --iterations 8 --threads 1 --run-dir "$work/no-r1" >/dev/null
 ! "$bin" inspect "$work/no-r1/last.safetensors" | grep -q 'R1' || { echo "R1 still in the config:"; "$bin" inspect "$work/no-r1/last.safetensors"; exit 1; }
 set +e; "$bin" train --headless --resume "$work/no-r1/last.safetensors" --r1-every 2 2>"$work/err" >/dev/null; rc=$?; set -e

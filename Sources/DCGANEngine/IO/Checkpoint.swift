@@ -244,10 +244,14 @@ extension DCGANTrainer {
         }
         for (values, slow) in slowStates { _ = values.update(fromContentsOf: slow) }
         // Lazy R1's last value, which the steps until its next computation report (0 in older
-        // files), at this run's γ if the resumed run changed it.
-        let savedWeight = checkpoint.config?.gradientPenalty
-        if let gradientPenalty, let savedWeight, let saved = file.metadata["r1_last"].flatMap(Float.init) {
-            gradientPenalty.lastValue = savedWeight == gradientPenalty.weight ? saved : saved * gradientPenalty.weight / savedWeight
+        // files), at this run's γ for the step it was computed at if the resumed run changed it.
+        if let gradientPenalty, let saved = file.metadata["r1_last"].flatMap(Float.init), let savedConfig = checkpoint.config {
+            let interval = savedConfig.gradientPenaltyInterval ?? 1
+            let computedAfter = max(0, iteration - 1) / interval * interval
+            if let savedWeight = savedConfig.gradientPenaltyWeight(after: computedAfter) {
+                let weight = gradientPenalty.weight(after: computedAfter)
+                gradientPenalty.lastValue = savedWeight == weight ? saved : saved * weight / savedWeight
+            }
         }
         optimizerG.learningRate = rates.generator
         optimizerD.learningRate = rates.discriminator

@@ -18,6 +18,7 @@ public struct ResumeChanges: Sendable, Equatable {
     public var gradientPenalty: Float??
     public var gradientPenaltyInterval: Int??
     public var gradientPenaltyLate: LateGradientPenalty??
+    public var gradientPenaltyLater: LateGradientPenalty??
     public var samplingTruncation: JacobianTruncation??
     /// The moving average of G that samples: a new decay continues the checkpoint's average (its
     /// bias correction counting the run's steps); an average the checkpoint lacks starts as a copy
@@ -29,7 +30,7 @@ public struct ResumeChanges: Sendable, Equatable {
     public init(epochs: Int? = nil, iterations: Int? = nil, learningRateG: Float? = nil, learningRateD: Float? = nil,
                 learningRateDecay: LearningRateDecay?? = nil,
                 gradientPenalty: Float?? = nil, gradientPenaltyInterval: Int?? = nil,
-                gradientPenaltyLate: LateGradientPenalty?? = nil,
+                gradientPenaltyLate: LateGradientPenalty?? = nil, gradientPenaltyLater: LateGradientPenalty?? = nil,
                 samplingTruncation: JacobianTruncation?? = nil, generatorAverageDecay: Float?? = nil,
                 averageStatistics: AverageStatistics?? = nil, generatorAverageLate: LateAverageDecay?? = nil) {
         self.epochs = epochs
@@ -40,6 +41,7 @@ public struct ResumeChanges: Sendable, Equatable {
         self.gradientPenalty = gradientPenalty
         self.gradientPenaltyInterval = gradientPenaltyInterval
         self.gradientPenaltyLate = gradientPenaltyLate
+        self.gradientPenaltyLater = gradientPenaltyLater
         self.samplingTruncation = samplingTruncation
         self.generatorAverageDecay = generatorAverageDecay
         self.averageStatistics = averageStatistics
@@ -54,13 +56,18 @@ public struct ResumeChanges: Sendable, Equatable {
         if let learningRateDecay { config.learningRateDecay = learningRateDecay }
         if let gradientPenalty {
             config.gradientPenalty = gradientPenalty
-            if gradientPenalty == nil { // no R1: no interval, no late weight
+            if gradientPenalty == nil { // no R1: no interval, no late weights
                 config.gradientPenaltyInterval = nil
                 config.gradientPenaltyLate = nil
+                config.gradientPenaltyLater = nil
             }
         }
         if let gradientPenaltyInterval { config.gradientPenaltyInterval = gradientPenaltyInterval }
-        if let gradientPenaltyLate { config.gradientPenaltyLate = gradientPenaltyLate }
+        if let gradientPenaltyLate {
+            config.gradientPenaltyLate = gradientPenaltyLate
+            if gradientPenaltyLate == nil { config.gradientPenaltyLater = nil } // no first late weight: no second
+        }
+        if let gradientPenaltyLater { config.gradientPenaltyLater = gradientPenaltyLater }
         if let samplingTruncation { config.samplingTruncation = samplingTruncation }
         if let generatorAverageDecay { config.generatorAverageDecay = generatorAverageDecay }
         if let averageStatistics { config.averageStatistics = averageStatistics }

@@ -70,7 +70,7 @@ public final class DCGANTrainer {
         discriminator = try Network.discriminator(context, config: config.model, logits: config.bceFrom == .logits,
                                                   penaltySlot: config.gradientPenalty != nil)
         gradientPenalty = config.gradientPenalty.map {
-            GradientPenalty(weight: $0, interval: config.gradientPenaltyInterval ?? 1, late: config.gradientPenaltyLate)
+            GradientPenalty(weight: $0, interval: config.gradientPenaltyInterval ?? 1, stages: config.gradientPenaltyStages)
         }
         optimizerG = Adam(parameterCount: generator.parameterCount, learningRate: config.learningRateG,
                           beta1: config.beta1, beta2: config.beta2)

@@ -19,8 +19,8 @@
 final class GradientPenalty {
     /// γ.
     let weight: Float
-    /// Another γ from a given step on, if any.
-    let late: LateGradientPenalty?
+    /// Other γs from given steps on, in the order they apply (none, one or two).
+    let stages: [LateGradientPenalty]
     /// Steps between penalised steps (1: every step).
     let interval: Int
     /// R1 (at γ) where it was last computed: what the steps in between report in d_loss (kept in
@@ -45,16 +45,15 @@ final class GradientPenalty {
         }
     }
 
-    init(weight: Float, interval: Int = 1, late: LateGradientPenalty? = nil) {
+    init(weight: Float, interval: Int = 1, stages: [LateGradientPenalty] = []) {
         self.weight = weight
         self.interval = interval
-        self.late = late
+        self.stages = stages
     }
 
     /// γ of the step after `completedSteps`.
     func weight(after completedSteps: Int) -> Float {
-        guard let late, completedSteps >= late.start else { return weight }
-        return late.weight
+        stages.weight(after: completedSteps, base: weight)
     }
 
     /// Whether the step after `completedSteps` is penalised: steps 0, k, 2k, … counted from 0.

@@ -72,7 +72,7 @@ extension Recipe {
         if let topK = config.topK { changes.append("top-k (k ×\(topK.decay) an epoch, floor \(topK.floor) of the batch)") }
         if let gamma = config.gradientPenalty {
             let interval = config.gradientPenaltyInterval ?? 1
-            let late = config.gradientPenaltyLate.map { ", \($0.weight) after step \($0.start)" } ?? ""
+            let late = config.gradientPenaltyStages.map { ", \($0.weight) after step \($0.start)" }.joined()
             changes.append("R1 penalty γ \(gamma)\(late)" + (interval > 1 ? " (lazy: ×\(interval) every \(interval) steps)" : ""))
         }
         if config.realLabel != seed.realLabel { changes.append("real label \(config.realLabel)") }

@@ -41,6 +41,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var gradientPenaltyInterval: Int?
     /// Another R1 weight from a given step on (nil: `gradientPenalty` throughout).
     public var gradientPenaltyLate: LateGradientPenalty?
+    /// A second late R1 weight from a later step on (nil: `gradientPenaltyLate` to the end).
+    public var gradientPenaltyLater: LateGradientPenalty?
     /// How the sampling generator's faces are drawn: Jacobian truncation keeps the least steep
     /// share of more candidate latents (nil: plain draws, the seed's). Sampling only, like the
     /// moving average: scored, previewed and `sample`d faces, never training.
@@ -61,6 +63,16 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// The factor on both learning rates at the step after `completedSteps` (1 without a decay).
     public func learningRateFactor(after completedSteps: Int) -> Float {
         learningRateDecay?.factor(after: completedSteps) ?? 1
+    }
+
+    /// R1's late weights in the order they apply (none, one or two).
+    public var gradientPenaltyStages: [LateGradientPenalty] {
+        [gradientPenaltyLate, gradientPenaltyLater].compactMap { $0 }
+    }
+
+    /// R1's γ at the step after `completedSteps` (nil: no R1).
+    public func gradientPenaltyWeight(after completedSteps: Int) -> Float? {
+        gradientPenalty.map { gradientPenaltyStages.weight(after: completedSteps, base: $0) }
     }
 
     public var iterationsPerEpoch: Int { (datasetSize + batchSize - 1) / batchSize }
@@ -118,6 +130,13 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let late = gradientPenaltyLate {
             if gradientPenalty == nil { throw ConfigError("--r1-late needs the R1 penalty (--r1)") }
             try late.validate()
+        }
+        if let later = gradientPenaltyLater {
+            guard let late = gradientPenaltyLate else { throw ConfigError("--r1-later needs a first late R1 weight (--r1-late)") }
+            try later.validate(option: "--r1-later")
+            if later.start <= late.start {
+                throw ConfigError("--r1-later-start (\(later.start)) must come after --r1-late-start (\(late.start))")
+            }
         }
         try learningRateDecay?.validate()
         try lookahead?.validate()
