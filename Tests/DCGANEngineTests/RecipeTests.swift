@@ -131,16 +131,7 @@ final class RecipeTests: XCTestCase {
         late.gradientPenaltyLate = LateGradientPenalty(start: 3, weight: 5)
         XCTAssertEqual(Recipe.describe(late), "custom: batch 8, R1 penalty γ 1.0, 5.0 after step 3 (lazy: ×2 every 2 steps)")
         XCTAssertNil(Recipe.matching(late))
-        let (straight, resumed) = try DCGANTrainer.scheduledAndResumed(late, plain, switchAt: 3, steps: 6,
-                                                                       changes: ResumeChanges(gradientPenalty: .some(5)))
-        XCTAssertEqual(Array(straight.discriminator.parameters.values), Array(resumed.discriminator.parameters.values))
-        XCTAssertEqual(Array(straight.generator.parameters.values), Array(resumed.generator.parameters.values))
-        XCTAssertEqual(straight.gradientPenalty?.lastValue, resumed.gradientPenalty?.lastValue)
-        let (before, unchanged) = (try DCGANTrainer(config: late), try DCGANTrainer(config: plain))
-        for _ in 0..<3 { _ = try before.step(); _ = try unchanged.step() }
-        XCTAssertEqual(Array(before.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values))
-        for _ in 3..<6 { _ = try unchanged.step() }
-        XCTAssertNotEqual(Array(straight.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values))
+        try assertStageIsTheResumedRun(late, plain, switchAt: 3, steps: 6, changes: ResumeChanges(gradientPenalty: .some(5)))
     }
 
     /// A second late R1 weight is, bit for bit, the run with the first alone resumed at its step
@@ -154,17 +145,25 @@ final class RecipeTests: XCTestCase {
         both.gradientPenaltyLater = LateGradientPenalty(start: 4, weight: 20)
         XCTAssertEqual(Recipe.describe(both), "custom: batch 8, R1 penalty γ 1.0, 5.0 after step 2, 20.0 after step 4 (lazy: ×2 every 2 steps)")
         XCTAssertEqual((0..<6).map { both.gradientPenaltyWeight(after: $0) }, [1, 1, 5, 5, 20, 20])
-        let (straight, resumed) = try DCGANTrainer.scheduledAndResumed(
-            both, first, switchAt: 4, steps: 7,
-            changes: ResumeChanges(gradientPenaltyLate: .some(LateGradientPenalty(start: 4, weight: 20))))
-        XCTAssertEqual(Array(straight.discriminator.parameters.values), Array(resumed.discriminator.parameters.values))
-        XCTAssertEqual(Array(straight.generator.parameters.values), Array(resumed.generator.parameters.values))
-        XCTAssertEqual(straight.gradientPenalty?.lastValue, resumed.gradientPenalty?.lastValue)
-        let (before, unchanged) = (try DCGANTrainer(config: both), try DCGANTrainer(config: first))
-        for _ in 0..<4 { _ = try before.step(); _ = try unchanged.step() }
-        XCTAssertEqual(Array(before.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values))
-        for _ in 4..<7 { _ = try unchanged.step() }
-        XCTAssertNotEqual(Array(straight.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values))
+        try assertStageIsTheResumedRun(both, first, switchAt: 4, steps: 7,
+                                       changes: ResumeChanges(gradientPenaltyLate: .some(LateGradientPenalty(start: 4, weight: 20))))
+    }
+
+    /// `scheduled` trains bit for bit as `original` resumed at `switchAt` with `changes` (lazy R1's
+    /// last value included), as `original` before `switchAt`, and otherwise after it.
+    private func assertStageIsTheResumedRun(_ scheduled: TrainingConfig, _ original: TrainingConfig, switchAt: Int, steps: Int,
+                                            changes: ResumeChanges, file: StaticString = #filePath, line: UInt = #line) throws {
+        let (straight, resumed) = try DCGANTrainer.scheduledAndResumed(scheduled, original, switchAt: switchAt, steps: steps, changes: changes)
+        XCTAssertEqual(Array(straight.discriminator.parameters.values), Array(resumed.discriminator.parameters.values), file: file, line: line)
+        XCTAssertEqual(Array(straight.generator.parameters.values), Array(resumed.generator.parameters.values), file: file, line: line)
+        XCTAssertEqual(straight.gradientPenalty?.lastValue, resumed.gradientPenalty?.lastValue, file: file, line: line)
+        let (before, unchanged) = (try DCGANTrainer(config: scheduled), try DCGANTrainer(config: original))
+        for _ in 0..<switchAt { _ = try before.step(); _ = try unchanged.step() }
+        XCTAssertEqual(Array(before.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values),
+                       "the stage changed steps before its own", file: file, line: line)
+        for _ in switchAt..<steps { _ = try unchanged.step() }
+        XCTAssertNotEqual(Array(straight.discriminator.parameters.values), Array(unchanged.discriminator.parameters.values),
+                          "the stage changed nothing", file: file, line: line)
     }
 
     /// Resuming without the first late weight drops the second with it; without R1, both go.
