@@ -14,6 +14,7 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(tuned.gradientPenalty, 3)
         XCTAssertEqual(tuned.gradientPenaltyInterval, 4)
         XCTAssertEqual(tuned.gradientPenaltyLate, LateGradientPenalty(start: 1000, weight: 10))
+        XCTAssertEqual(tuned.gradientPenaltyLater, LateGradientPenalty(start: 1500, weight: 30))
         XCTAssertEqual(tuned.batchSize, 128)
         XCTAssertEqual(tuned.samplingTruncation, JacobianTruncation(keep: 0.5))
         tuned.batchSize = 64
@@ -23,6 +24,7 @@ final class RecipeTests: XCTestCase {
         tuned.gradientPenalty = nil
         tuned.gradientPenaltyInterval = nil
         tuned.gradientPenaltyLate = nil
+        tuned.gradientPenaltyLater = nil
         tuned.learningRateG = 2e-4
         tuned.learningRateD = 2e-4
         XCTAssertEqual(tuned, TrainingConfig(), "the tuned recipe changes only the options it names")
@@ -30,7 +32,7 @@ final class RecipeTests: XCTestCase {
 
     func testDescriptionsNameTheRecipeAndWhatDiffersFromTheSeed() {
         XCTAssertEqual(Recipe.describe(TrainingConfig()), "seed")
-        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: batch 128, lr 0.0004, R1 penalty γ 3.0, 10.0 after step 1000 (lazy: ×4 every 4 steps), "
+        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: batch 128, lr 0.0004, R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500 (lazy: ×4 every 4 steps), "
                        + "BCE from D's logits, moving average of G (decay 0.995) samples, Jacobian truncation keeping 0.50 of the candidates")
         var custom = Recipe.tuned.config
         custom.seed = 9
@@ -40,7 +42,7 @@ final class RecipeTests: XCTestCase {
         custom.learningRateDecay = LearningRateDecay(start: 700, steps: 800, floor: 0.1)
         XCTAssertNil(Recipe.matching(custom))
         XCTAssertEqual(Recipe.describe(custom), "custom: batch 128, lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, "
-                       + "R1 penalty γ 3.0, 10.0 after step 1000 (lazy: ×4 every 4 steps), BCE from D's logits, moving average of G (decay 0.995) samples, "
+                       + "R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500 (lazy: ×4 every 4 steps), BCE from D's logits, moving average of G (decay 0.995) samples, "
                        + "Jacobian truncation keeping 0.50 of the candidates")
         var penalised = Recipe.tuned.config
         penalised.gradientPenaltyInterval = nil
@@ -48,7 +50,7 @@ final class RecipeTests: XCTestCase {
         penalised.beta1 = 0
         penalised.beta2 = 0.99
         XCTAssertNil(Recipe.matching(penalised))
-        XCTAssertEqual(Recipe.describe(penalised), "custom: batch 128, lr 0.0004, R1 penalty γ 3.0, 10.0 after step 1000, BCE from D's logits, "
+        XCTAssertEqual(Recipe.describe(penalised), "custom: batch 128, lr 0.0004, R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500, BCE from D's logits, "
                        + "moving average of G (decay 0.995) samples, Adam β (0.0, 0.99), Jacobian truncation keeping 0.50 of the candidates")
         var sampled = Recipe.seed.config
         sampled.batchSize = 128
@@ -57,7 +59,7 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(Recipe.describe(sampled), "custom: batch 128, Jacobian truncation keeping 0.50 of the candidates")
         penalised.gradientPenaltyInterval = 4
         XCTAssertNil(Recipe.matching(penalised))
-        XCTAssertTrue(Recipe.describe(penalised).contains("R1 penalty γ 3.0, 10.0 after step 1000 (lazy: ×4 every 4 steps)"), Recipe.describe(penalised))
+        XCTAssertTrue(Recipe.describe(penalised).contains("R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500 (lazy: ×4 every 4 steps)"), Recipe.describe(penalised))
         penalised.gradientPenalty = nil
         XCTAssertThrowsError(try penalised.validate(), "--r1-every without R1") {
             XCTAssertEqual(($0 as? ConfigError)?.description, "--r1-every needs the R1 penalty (--r1)")

@@ -24,12 +24,12 @@ cmp -s "$work/decayed.txt" "$work/redecayed.txt" && ! cmp -s "$work/decayed.txt"
 grep -q '"lr_g":0.0001,' "$work/redecayed.txt" || { echo "the decay did not reach its floor:"; cat "$work/redecayed.txt"; exit 1; }
 # R1 may change for the steps left, or go; --r1-every is refused where the run has no R1 left.
 "$bin" train --headless --resume "$work/first/last.safetensors" --r1 2 --r1-every 2 --iterations 7 --threads 1 --run-dir "$work/r1" >/dev/null
-"$bin" inspect "$work/r1/last.safetensors" | grep -q 'R1 penalty γ 2.0, 10.0 after step 1000 (lazy: ×2 every 2 steps)' || { echo "R1 not in the resumed run's config:"; "$bin" inspect "$work/r1/last.safetensors"; exit 1; }
+"$bin" inspect "$work/r1/last.safetensors" | grep -q 'R1 penalty γ 2.0, 10.0 after step 1000, 30.0 after step 1500 (lazy: ×2 every 2 steps)' || { echo "R1 not in the resumed run's config:"; "$bin" inspect "$work/r1/last.safetensors"; exit 1; }
 "$bin" train --headless --resume "$work/first/last.safetensors" --r1-late 10 --r1-late-start 9 --iterations 7 --threads 1 --run-dir "$work/r1-late" >/dev/null
-"$bin" inspect "$work/r1-late/last.safetensors" | grep -q 'R1 penalty γ 3.0, 10.0 after step 9 (lazy: ×4 every 4 steps)' || { echo "late R1 not in the resumed run's config:"; "$bin" inspect "$work/r1-late/last.safetensors"; exit 1; }
+"$bin" inspect "$work/r1-late/last.safetensors" | grep -q 'R1 penalty γ 3.0, 10.0 after step 9, 30.0 after step 1500 (lazy: ×4 every 4 steps)' || { echo "late R1 not in the resumed run's config:"; "$bin" inspect "$work/r1-late/last.safetensors"; exit 1; }
 "$bin" train --headless --resume "$work/r1-late/last.safetensors" --r1-later 30 --r1-later-start 12 --iterations 8 --threads 1 --run-dir "$work/r1-later" >/dev/null
 "$bin" inspect "$work/r1-later/last.safetensors" | grep -q 'R1 penalty γ 3.0, 10.0 after step 9, 30.0 after step 12 (lazy' || { echo "second late R1 not in the resumed run's config:"; "$bin" inspect "$work/r1-later/last.safetensors"; exit 1; }
-# the start alone, over the checkpoint's second stage (the default recipe has none)
+# the start alone moves the checkpoint's second stage
 "$bin" train --headless --resume "$work/r1-later/last.safetensors" --r1-later-start 14 --iterations 9 --threads 1 --run-dir "$work/r1-later-moved" >/dev/null
 "$bin" inspect "$work/r1-later-moved/last.safetensors" | grep -q '10.0 after step 9, 30.0 after step 14 (lazy' || { echo "the moved second stage is not in the resumed run's config:"; "$bin" inspect "$work/r1-later-moved/last.safetensors"; exit 1; }
 set +e; "$bin" train --headless --resume "$work/r1-later/last.safetensors" --r1-later 30 --r1-later-start 5 2>"$work/err" >/dev/null; rc=$?; set -e
