@@ -38,7 +38,7 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
             "--beta1 1" "--beta1=-0.5" "--beta2 1.5" "--beta2 nan" "--r1=-1" "--r1 nan" "--r1 inf" \
             "--recipe seed --r1-every 4" "--r1 1 --r1-every 0" "--r1-every 0" "--r1 1 --r1-every=-2" \
             "--recipe seed --r1-late-start 5" "--r1-late=-1" "--r1-late nan" "--recipe seed --r1-late 10" "--r1-late 10 --r1-late-start=-1" \
-            "--recipe seed --r1-later-start 2000" "--r1-later 0 --r1-later-start 2000" "--r1-later 30 --r1-later-start 900" "--r1-later=-1" \
+            "--recipe seed --r1-later-start 2000" "--r1-later 0 --r1-later-start 2000" "--r1-later 30 --r1-later-start 900" "--r1-late-start 1600" "--r1-later=-1" \
             "--r1-late 0 --r1-later 30" "--recipe seed --r1-later 30" \
             "--jacobian-truncation 0" "--jacobian-truncation 2" "--jacobian-truncation 1 --jacobian-truncation-neighbours 16" \
             "--recipe seed --jacobian-truncation-neighbours 16" "--jacobian-truncation 0.5 --jacobian-truncation-power nan"; do

@@ -135,7 +135,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             guard let late = gradientPenaltyLate else { throw ConfigError("--r1-later needs a first late R1 weight (--r1-late)") }
             try later.validate(option: "--r1-later")
             if later.start <= late.start {
-                throw ConfigError("--r1-later-start (\(later.start)) must come after --r1-late-start (\(late.start))")
+                throw ConfigError("--r1-later-start (\(later.start)) must come after --r1-late-start (\(late.start)): "
+                                  + "move it with --r1-later-start, or drop that stage with --r1-later 0")
             }
         }
         try learningRateDecay?.validate()
