@@ -11,7 +11,7 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With Jacobian truncation: judge each candidate's steepness against the median steepness of its K nearest candidates in image space (its own kind of face), so that kinds steeper everywhere are not dropped with the blends; 0: off.", valueName: "K"))
     var jacobianTruncationNeighbours: Int?
 
-    @Option(help: ArgumentHelp("With --jacobian-truncation-neighbours: the power of that median the steepness is divided by (0: plain steepness, 1: the ratio; default 1).", valueName: "P"))
+    @Option(help: ArgumentHelp("With --jacobian-truncation-neighbours: the power of that median the steepness is divided by (0: plain steepness, 1: the ratio; default: the recipe's or checkpoint's, else 1); alone, it changes the power of a recipe or checkpoint that judges by neighbours.", valueName: "P"))
     var jacobianTruncationPower: Float?
 
     func validate() throws {
@@ -24,7 +24,9 @@ struct TruncationOptions: ParsableArguments {
         if let power = jacobianTruncationPower, !(power >= 0 && power.isFinite) {
             throw ValidationError("--jacobian-truncation-power must be 0 or more, got \(power)")
         }
-        if jacobianTruncationPower != nil, (jacobianTruncationNeighbours ?? 0) == 0 {
+        // Alone, the power refines the recipe's neighbours; with a share (which replaces the recipe's
+        // truncation) or with neighbours off it has nothing to apply to.
+        if jacobianTruncationPower != nil, jacobianTruncationNeighbours == 0 || (jacobianTruncationNeighbours == nil && jacobianTruncation != nil) {
             throw ValidationError("--jacobian-truncation-power needs --jacobian-truncation-neighbours")
         }
         if jacobianTruncation == 1, (jacobianTruncationNeighbours ?? 0) > 0 {
@@ -33,23 +35,31 @@ struct TruncationOptions: ParsableArguments {
     }
 
     /// Whether the flags ask for truncation (rather than leaving it to the recipe, or turning it off).
-    var asksForTruncation: Bool { (jacobianTruncation ?? 1) < 1 || (jacobianTruncationNeighbours ?? 0) > 0 }
+    var asksForTruncation: Bool {
+        (jacobianTruncation ?? 1) < 1 || (jacobianTruncationNeighbours ?? 0) > 0 || jacobianTruncationPower != nil
+    }
 
     /// The truncation to sample with: the flags over `recipe`'s (nil: none), which comes from
     /// `source` ("the recipe", "the checkpoint's run"). A share given alone replaces the recipe's
-    /// whole truncation; the neighbours flags alone refine the recipe's.
+    /// whole truncation; the neighbours flags alone refine the recipe's (keeping what is not given).
     func resolved(over recipe: JacobianTruncation?, from source: String) throws -> JacobianTruncation? {
         guard let keep = jacobianTruncation ?? recipe?.keep, keep < 1 else {
-            if (jacobianTruncationNeighbours ?? 0) > 0 {
-                throw ValidationError("--jacobian-truncation-neighbours needs --jacobian-truncation below 1 (\(source) samples without truncation)")
+            if let flag = (jacobianTruncationNeighbours ?? 0) > 0 ? "neighbours" : jacobianTruncationPower.map({ _ in "power" }) {
+                throw ValidationError("--jacobian-truncation-\(flag) needs --jacobian-truncation below 1 (\(source) samples without truncation)")
             }
             return nil
         }
+        let refined = jacobianTruncation == nil ? recipe?.local : nil
         let local: JacobianTruncation.Local?
         if let neighbours = jacobianTruncationNeighbours {
-            local = neighbours > 0 ? JacobianTruncation.Local(neighbours: neighbours, power: jacobianTruncationPower ?? 1) : nil
+            local = neighbours > 0 ? JacobianTruncation.Local(neighbours: neighbours, power: jacobianTruncationPower ?? refined?.power ?? 1) : nil
+        } else if let power = jacobianTruncationPower {
+            guard let refined else {
+                throw ValidationError("--jacobian-truncation-power needs --jacobian-truncation-neighbours (\(source) judges plain steepness)")
+            }
+            local = JacobianTruncation.Local(neighbours: refined.neighbours, power: power)
         } else {
-            local = jacobianTruncation == nil ? recipe?.local : nil
+            local = refined
         }
         return JacobianTruncation(keep: keep, local: local)
     }

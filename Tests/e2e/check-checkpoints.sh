@@ -215,21 +215,27 @@ done
 # How a run samples travels with its checkpoint: sample and eval default to it, the flags override it,
 # and a resumed run may change it (training never reads it).
 "$bin" train --headless --resume "$good" --iterations 7 --threads 1 --jacobian-truncation 0.5 --jacobian-truncation-neighbours 4 \
-  --run-dir "$work/sampler" >/dev/null
+  --jacobian-truncation-power 0.5 --run-dir "$work/sampler" >/dev/null
 "$bin" train --headless --resume "$good" --iterations 7 --threads 1 --jacobian-truncation 1 --run-dir "$work/plain-sampler" >/dev/null
 sampler="$work/sampler/last.safetensors"; plain="$work/plain-sampler/last.safetensors"
-"$bin" inspect "$sampler" | grep -q "Jacobian truncation keeping 0.50 of the candidates by steepness against their 4 nearest" \
+"$bin" inspect "$sampler" | grep -q "Jacobian truncation keeping 0.50 of the candidates by steepness against their 4 nearest (power 0.5)" \
   || { echo "the sampler is not in the resumed run's config:"; "$bin" inspect "$sampler"; exit 1; }
 ! "$bin" inspect "$plain" | grep -q "Jacobian truncation" || { echo "truncation left in:"; "$bin" inspect "$plain"; exit 1; }
 "$bin" eval --checkpoint "$sampler" --samples 32 --json >"$work/eval-default.json"
-"$bin" eval --checkpoint "$sampler" --samples 32 --json --jacobian-truncation 0.5 --jacobian-truncation-neighbours 4 >"$work/eval-explicit.json"
+"$bin" eval --checkpoint "$sampler" --samples 32 --json --jacobian-truncation 0.5 --jacobian-truncation-neighbours 4 \
+  --jacobian-truncation-power 0.5 >"$work/eval-explicit.json"
+# The neighbours flags alone refine the checkpoint's: each keeps what the other does not give.
+"$bin" eval --checkpoint "$sampler" --samples 32 --json --jacobian-truncation-neighbours 8 >"$work/eval-k8.json"
+"$bin" eval --checkpoint "$sampler" --samples 32 --json --jacobian-truncation-power 2 >"$work/eval-p2.json"
 "$bin" eval --checkpoint "$sampler" --samples 32 --json --jacobian-truncation 1 >"$work/eval-off.json"
 "$bin" eval --checkpoint "$plain" --samples 32 --json >"$work/eval-plain.json"
 cmp -s "$work/eval-default.json" "$work/eval-explicit.json" || { echo "eval does not sample as the checkpoint's run:"; cat "$work/eval-default.json" "$work/eval-explicit.json"; exit 1; }
-python3 - "$work/eval-default.json" "$work/eval-off.json" "$work/eval-plain.json" <<'PY'
+python3 - "$work/eval-default.json" "$work/eval-off.json" "$work/eval-plain.json" "$work/eval-k8.json" "$work/eval-p2.json" <<'PY'
 import json, sys
-default, off, plain = (json.load(open(path)) for path in sys.argv[1:])
-assert default["keep"] == 0.5 and default["neighbours"] == 4 and "kept" in default, default
+default, off, plain, k8, p2 = (json.load(open(path)) for path in sys.argv[1:])
+assert default["keep"] == 0.5 and default["neighbours"] == 4 and default["power"] == 0.5 and "kept" in default, default
+assert (k8["keep"], k8["neighbours"], k8["power"]) == (0.5, 8, 0.5), k8
+assert (p2["keep"], p2["neighbours"], p2["power"]) == (0.5, 4, 2), p2
 assert "kept" not in off and "kept" not in plain, (off, plain)
 assert off["eval"] == default["eval"], (off, default)
 PY
@@ -239,3 +245,8 @@ PY
 set +e; "$bin" sample --checkpoint "$plain" --jacobian-truncation-neighbours 4 --out "$work/g.png" 2>"$work/err"; rc=$?; set -e
 [ "$rc" -eq 2 ] && [ ! -e "$work/g.png" ] && grep -q "the checkpoint's run samples without truncation" "$work/err" \
   || { echo "neighbours on a plainly sampling checkpoint: rc $rc"; cat "$work/err"; exit 1; }
+set +e; "$bin" eval --checkpoint "$good" --jacobian-truncation-neighbours 0 --jacobian-truncation-power 0.5 >"$work/out" 2>"$work/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "power needs --jacobian-truncation-neighbours" "$work/err" || { echo "a power without neighbours: rc $rc"; cat "$work/err"; exit 1; }
+set +e; "$bin" eval --checkpoint "$plain" --jacobian-truncation-power 0.5 >"$work/out" 2>"$work/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "power needs --jacobian-truncation below 1 (the checkpoint's run samples without truncation)" "$work/err" \
+  || { echo "a power for a plainly sampling checkpoint: rc $rc"; cat "$work/err"; exit 1; }
