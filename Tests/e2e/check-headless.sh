@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `train --headless`: 20 JSON step lines plus a summary at the seed's full size (the tuned recipe:
-# batches of 128, so a quality line of the faces Jacobian truncation keeps after the first epoch's
-# 16 steps); bad flags exit 2.
+# batches of 128, so a quality line of the faces Jacobian truncation keeps, judged against their 16
+# nearest, after the first epoch's 16 steps); bad flags exit 2.
 set -euo pipefail
 bin=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -19,6 +19,7 @@ for s in steps:
 (quality,) = [l["quality"] for l in lines if "quality" in l]
 assert lines.index({"quality": quality}) == 16 and quality["iteration"] == 16 and quality["epoch"] == 1, quality
 assert quality["keep"] == 0.5 and set(quality["kept"]) == {"precision", "modes", "tv", "rmse"}, quality
+assert quality["neighbours"] == 16 and quality["power"] == 0.25, quality  # the recipe judges by the 16 nearest
 assert summary["summary"]["iterations"] == 20 and summary["summary"]["state"] == "finished", summary
 PY
 [ ! -s "$work/err.txt" ] || { echo "stderr not empty when not a terminal:"; cat "$work/err.txt"; exit 1; }
