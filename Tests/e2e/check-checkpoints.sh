@@ -247,6 +247,13 @@ set +e; "$bin" sample --checkpoint "$plain" --jacobian-truncation-neighbours 4 -
   || { echo "neighbours on a plainly sampling checkpoint: rc $rc"; cat "$work/err"; exit 1; }
 set +e; "$bin" eval --checkpoint "$good" --jacobian-truncation-neighbours 0 --jacobian-truncation-power 0.5 >"$work/out" 2>"$work/err"; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q "power needs --jacobian-truncation-neighbours" "$work/err" || { echo "a power without neighbours: rc $rc"; cat "$work/err"; exit 1; }
+# A share alone replaces the run's truncation by plain truncation, whose power cannot be changed.
+"$bin" train --headless --resume "$good" --iterations 7 --threads 1 --jacobian-truncation 0.5 --run-dir "$work/plain-truncation" >/dev/null
+"$bin" inspect "$work/plain-truncation/last.safetensors" | grep -q "Jacobian truncation keeping 0.50 of the candidates$" \
+  || { echo "a share alone kept the run's neighbours:"; "$bin" inspect "$work/plain-truncation/last.safetensors"; exit 1; }
+set +e; "$bin" eval --checkpoint "$work/plain-truncation/last.safetensors" --jacobian-truncation-power 0.5 >"$work/out" 2>"$work/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "power needs --jacobian-truncation-neighbours (the checkpoint's run judges plain steepness)" "$work/err" \
+  || { echo "a power for plain truncation: rc $rc"; cat "$work/err"; exit 1; }
 set +e; "$bin" eval --checkpoint "$plain" --jacobian-truncation-power 0.5 >"$work/out" 2>"$work/err"; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q "power needs --jacobian-truncation below 1 (the checkpoint's run samples without truncation)" "$work/err" \
   || { echo "a power for a plainly sampling checkpoint: rc $rc"; cat "$work/err"; exit 1; }

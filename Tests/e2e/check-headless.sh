@@ -42,7 +42,8 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
             "--recipe seed --r1-later-start 2000" "--r1-later 0 --r1-later-start 2000" "--r1-later 30 --r1-later-start 900" "--r1-late-start 1600" "--r1-later=-1" \
             "--r1-late 0 --r1-later 30" "--recipe seed --r1-later 30" \
             "--jacobian-truncation 0" "--jacobian-truncation 2" "--jacobian-truncation 1 --jacobian-truncation-neighbours 16" \
-            "--recipe seed --jacobian-truncation-neighbours 16" "--jacobian-truncation 0.5 --jacobian-truncation-power nan"; do
+            "--recipe seed --jacobian-truncation-neighbours 16" "--jacobian-truncation 0.5 --jacobian-truncation-power nan" \
+            "--recipe seed --jacobian-truncation-power 0.5" "--jacobian-truncation 0.5 --jacobian-truncation-power 0.5"; do
   set +e
   "$bin" train --headless $args >"$work/out" 2>"$work/err"
   rc=$?
