@@ -44,7 +44,9 @@ struct TruncationOptions: ParsableArguments {
     /// whole truncation; the neighbours flags alone refine the recipe's (keeping what is not given).
     func resolved(over recipe: JacobianTruncation?, from source: String) throws -> JacobianTruncation? {
         guard let keep = jacobianTruncation ?? recipe?.keep, keep < 1 else {
-            if let flag = (jacobianTruncationNeighbours ?? 0) > 0 ? "neighbours" : jacobianTruncationPower.map({ _ in "power" }) {
+            let asksForNeighbours = (jacobianTruncationNeighbours ?? 0) > 0
+            if asksForNeighbours || jacobianTruncationPower != nil {
+                let flag = asksForNeighbours ? "neighbours" : "power"
                 throw ValidationError("--jacobian-truncation-\(flag) needs --jacobian-truncation below 1 (\(source) samples without truncation)")
             }
             return nil
