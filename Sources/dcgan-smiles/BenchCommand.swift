@@ -22,8 +22,8 @@ struct Bench: AsyncParsableCommand {
     var json = false
     @Flag(help: "A per-layer table: forward, backward-data, backward-weights times, layouts and kernels.")
     var layers = false
-    @Option(help: "Score this many generated samples against the data set's prototypes after the timed steps.")
-    var quality = 0
+    @Option(help: "Score this many generated samples against the data set's prototypes after the timed steps; with --time-to-quality, the fixed samples of each measurement (default there: 1024).")
+    var quality: Int?
     @Flag(help: "Lever off: plain NCHW activations everywhere instead of the convolutions' preferred layouts.")
     var plainLayouts = false
     @Flag(name: .customLong("no-bn-relu-fusion"), help: "Lever off: BatchNorm and ReLU as two passes.")
@@ -52,12 +52,14 @@ struct Bench: AsyncParsableCommand {
     func validate() throws {
         if let steps, steps <= 0 { throw ValidationError("--steps must be a positive integer, got \(steps)") }
         if qualityEvery <= 0 { throw ValidationError("--quality-every must be a positive integer, got \(qualityEvery)") }
-        if timeToQuality, precision != .f32 || json || layers || quality > 0 {
-            throw ValidationError("--time-to-quality trains in f32 and prints its own table: it takes none of --precision, --json, --layers, --quality")
+        if timeToQuality, precision != .f32 || json || layers {
+            throw ValidationError("--time-to-quality trains in f32 and prints its own table: it takes none of --precision, --json, --layers")
         }
         if warmup < 0 { throw ValidationError("--warmup must be 0 or more, got \(warmup)") }
         try recipe.validateOverRecipe()
-        if quality < 0 { throw ValidationError("--quality must be 0 or more, got \(quality)") }
+        if let quality, quality < (timeToQuality ? 1 : 0) {
+            throw ValidationError("--quality must be \(timeToQuality ? "a positive integer with --time-to-quality" : "0 or more"), got \(quality)")
+        }
         _ = try overrides()
     }
 
@@ -88,7 +90,7 @@ struct Bench: AsyncParsableCommand {
         options.graph.fuseConvolutionActivation = !noConvolutionActivationFusion
         options.graph.inPlaceActivations = !noInPlace
         options.graph.swappedWeightGradients = !noSwappedWeightGradients
-        options.qualitySamples = quality
+        options.qualitySamples = quality ?? 0
         let (g, d) = try overrides()
         options.generatorLayouts = g
         options.discriminatorLayouts = d
@@ -147,6 +149,7 @@ struct Bench: AsyncParsableCommand {
         options.steps = steps ?? 1500
         options.every = qualityEvery
         options.arithmetic = qualityArithmetic
+        if let quality { options.samples = quality }
         var base = recipe.makeConfig()
         base.samplingTruncation = try truncation.resolved(over: base.samplingTruncation, from: "the recipe")
         let seeds = self.seeds.isEmpty ? [base.seed] : self.seeds

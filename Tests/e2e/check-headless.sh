@@ -88,10 +88,21 @@ assert live["keep"] == 0.7 and set(live["kept"]) == {"precision", "modes", "tv",
 assert "neighbours" not in live and local["keep"] == 0.5 and local["neighbours"] == 16 and local["power"] == 0.5, local
 PY
 
-# bench --time-to-quality: a line per measurement and seed, then the table (tiny networks: never clean).
-"$bin" bench --time-to-quality --feature-maps 4 --latent-size 8 --steps 4 --quality-every 2 --seeds 3 4 --threads 1 >"$work/ttq.txt"
+# bench --time-to-quality: a line per measurement and seed, then the table (tiny networks: never clean);
+# --quality sets the samples a measurement scores (1024 when not given).
+"$bin" bench --time-to-quality --feature-maps 4 --latent-size 8 --steps 4 --quality-every 2 --seeds 3 4 --quality 64 --threads 1 >"$work/ttq.txt"
+grep -q "(64 fixed samples in " "$work/ttq.txt" || { echo "bench --time-to-quality --quality 64: not in its header"; cat "$work/ttq.txt"; exit 1; }
 [ "$(grep -c '  step ' "$work/ttq.txt")" -eq 4 ] || { echo "bench --time-to-quality: expected 4 measurement lines"; cat "$work/ttq.txt"; exit 1; }
 grep -q "(trained G: precision" "$work/ttq.txt" || { echo "bench --time-to-quality: the default recipe's trained G is not scored"; exit 1; }
 grep -q "clean in 0 of 2 runs" "$work/ttq.txt" || { echo "bench --time-to-quality: no summary"; cat "$work/ttq.txt"; exit 1; }
 "$bin" bench --time-to-quality --recipe seed --feature-maps 4 --latent-size 8 --steps 2 --quality-every 2 --threads 1 >"$work/ttq-seed.txt"
 ! grep -q "trained G" "$work/ttq-seed.txt" || { echo "bench --time-to-quality --recipe seed: the seed recipe has no average"; exit 1; }
+grep -q "(1024 fixed samples in " "$work/ttq-seed.txt" || { echo "bench --time-to-quality: 1024 samples is not the default"; cat "$work/ttq-seed.txt"; exit 1; }
+for args in "--quality 0" "--quality=-5" "--json" "--precision bf16"; do
+  set +e
+  "$bin" bench --time-to-quality --steps 2 $args >"$work/out" 2>"$work/err"
+  rc=$?
+  set -e
+  [ "$rc" -eq 2 ] || { echo "bench --time-to-quality $args: exit $rc, expected 2"; exit 1; }
+  [ "$(wc -l <"$work/err")" -eq 1 ] || { echo "bench --time-to-quality $args: error is not one line:"; cat "$work/err"; exit 1; }
+done
