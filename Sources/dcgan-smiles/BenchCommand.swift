@@ -142,7 +142,8 @@ struct Bench: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    /// `--time-to-quality`: one run per seed, a line per measurement as it comes, then a summary.
+    /// `--time-to-quality`: one run per seed, a line per measurement as it comes (unbuffered: a run
+    /// takes an hour, and a file or pipe should see each line then), then a summary.
     private func runTimeToQuality() throws {
         var options = TimeToQualityOptions()
         options.threads = recipe.threads
@@ -153,7 +154,7 @@ struct Bench: AsyncParsableCommand {
         var base = recipe.makeConfig()
         base.samplingTruncation = try truncation.resolved(over: base.samplingTruncation, from: "the recipe")
         let seeds = self.seeds.isEmpty ? [base.seed] : self.seeds
-        print("time to quality: recipe \(Recipe.describe(base)); \(options.steps) steps per seed, scored every \(options.every) steps "
+        printLine("time to quality: recipe \(Recipe.describe(base)); \(options.steps) steps per seed, scored every \(options.every) steps "
               + "(\(options.samples) fixed samples in \(options.arithmetic.resolved().rawValue)"
               + (base.samplingTruncation == nil ? "" : "; the kept faces are scored")
               + "; target: eval-mode precision >= 0.9 with 16/16 modes; seconds = training only)")
@@ -162,11 +163,11 @@ struct Bench: AsyncParsableCommand {
             options.config = base
             options.config.seed = seed
             let run = try TimeToQuality.run(options) { report in
-                print(Self.qualityLine(seed: seed, report))
+                printLine(Self.qualityLine(seed: seed, report))
             }
             runs.append(run)
         }
-        print(Self.timeToQualityTable(runs, steps: options.steps))
+        printLine(Self.timeToQualityTable(runs, steps: options.steps))
     }
 
     static func qualityLine(seed: UInt64, _ r: QualityReport) -> String {

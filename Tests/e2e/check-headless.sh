@@ -98,6 +98,13 @@ grep -q "clean in 0 of 2 runs" "$work/ttq.txt" || { echo "bench --time-to-qualit
 "$bin" bench --time-to-quality --recipe seed --feature-maps 4 --latent-size 8 --steps 2 --quality-every 2 --threads 1 >"$work/ttq-seed.txt"
 ! grep -q "trained G" "$work/ttq-seed.txt" || { echo "bench --time-to-quality --recipe seed: the seed recipe has no average"; exit 1; }
 grep -q "(1024 fixed samples in " "$work/ttq-seed.txt" || { echo "bench --time-to-quality: 1024 samples is not the default"; cat "$work/ttq-seed.txt"; exit 1; }
+# Each line is written as it comes: killed at once (no exit to flush a buffer), a long run has
+# already written its header (a buffered stdout would have lost it with the process).
+"$bin" bench --time-to-quality --feature-maps 4 --latent-size 8 --steps 1000000 --quality-every 1000 --threads 1 >"$work/ttq-killed.txt" &
+pid=$!
+sleep 8
+kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
+grep -q "^time to quality: recipe tuned" "$work/ttq-killed.txt" || { echo "bench --time-to-quality: its lines are buffered"; cat "$work/ttq-killed.txt"; exit 1; }
 for args in "--quality 0" "--quality=-5" "--json" "--precision bf16"; do
   set +e
   "$bin" bench --time-to-quality --steps 2 $args >"$work/out" 2>"$work/err"
