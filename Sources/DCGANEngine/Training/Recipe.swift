@@ -41,10 +41,10 @@ public enum Recipe: String, CaseIterable, Sendable {
             // two reached precision ≥ 0.9 with 16/16 modes by step 1300, which no run with 64 did.
             // A step costs about twice as much.
             config.batchSize = 128
-            // Measured on 20 checkpoints of seeds 0–3 from step 1000 to 2000 (1024 samples each):
+            // Measured on 26 checkpoints of seeds 0–3 from step 1000 to 2000 (1024 samples each):
             // judged against its 16 nearest candidates (power 0.25), a rare kind's good faces are no
-            // longer dropped for being steep: precision ≥ 0.9 with 16/16 on 17 of them, where plain
-            // truncation had it on 10, for 0.01–0.02 of precision.
+            // longer dropped for being steep: precision ≥ 0.9 with 16/16 on 19 of them, where plain
+            // truncation had it on 14, for 0.01–0.02 of precision.
             config.samplingTruncation = JacobianTruncation(keep: 0.5, local: .init(neighbours: 16, power: 0.25))
         }
         return config
