@@ -103,7 +103,7 @@ grep -q "(1024 fixed samples in " "$work/ttq-seed.txt" || { echo "bench --time-t
 "$bin" bench --time-to-quality --feature-maps 4 --latent-size 8 --steps 1000000 --quality-every 1000 --threads 1 >"$work/ttq-killed.txt" &
 pid=$!
 sleep 8
-kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
+kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
 grep -q "^time to quality: recipe tuned" "$work/ttq-killed.txt" || { echo "bench --time-to-quality: its lines are buffered"; cat "$work/ttq-killed.txt"; exit 1; }
 for args in "--quality 0" "--quality=-5" "--json" "--precision bf16"; do
   set +e
