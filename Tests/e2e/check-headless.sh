@@ -5,6 +5,18 @@
 set -euo pipefail
 bin=$1
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+
+# A command line that must be refused: exit 2, a one-line error, nothing on stdout.
+refused() {
+  local rc
+  set +e
+  "$bin" "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+  set -e
+  [ "$rc" -eq 2 ] || { echo "$*: exit $rc, expected 2"; exit 1; }
+  [ "$(wc -l <"$work/err")" -eq 1 ] || { echo "$*: error is not one line:"; cat "$work/err"; exit 1; }
+  [ ! -s "$work/out" ] || { echo "$*: printed to stdout"; exit 1; }
+}
 "$bin" train --headless --iterations 20 --seed 1 --run-dir "$work/run" >"$work/out.jsonl" 2>"$work/err.txt"
 python3 - "$work/out.jsonl" <<'PY'
 import json, math, sys
@@ -44,13 +56,7 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
             "--jacobian-truncation 0" "--jacobian-truncation 2" "--jacobian-truncation 1 --jacobian-truncation-neighbours 16" \
             "--recipe seed --jacobian-truncation-neighbours 16" "--jacobian-truncation 0.5 --jacobian-truncation-power nan" \
             "--recipe seed --jacobian-truncation-power 0.5" "--jacobian-truncation 0.5 --jacobian-truncation-power 0.5"; do
-  set +e
-  "$bin" train --headless $args >"$work/out" 2>"$work/err"
-  rc=$?
-  set -e
-  [ "$rc" -eq 2 ] || { echo "train $args: exit $rc, expected 2"; exit 1; }
-  [ "$(wc -l <"$work/err")" -eq 1 ] || { echo "train $args: error is not one line:"; cat "$work/err"; exit 1; }
-  [ ! -s "$work/out" ] || { echo "train $args: printed to stdout"; exit 1; }
+  refused train --headless $args
 done
 
 # A run that cannot start (its metrics file cannot be opened) says why, exits 1 and reports "failed".
@@ -106,10 +112,5 @@ sleep 8
 kill -KILL "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
 grep -q "^time to quality: recipe tuned" "$work/ttq-killed.txt" || { echo "bench --time-to-quality: its lines are buffered"; cat "$work/ttq-killed.txt"; exit 1; }
 for args in "--quality 0" "--quality=-5" "--json" "--precision bf16"; do
-  set +e
-  "$bin" bench --time-to-quality --steps 2 $args >"$work/out" 2>"$work/err"
-  rc=$?
-  set -e
-  [ "$rc" -eq 2 ] || { echo "bench --time-to-quality $args: exit $rc, expected 2"; exit 1; }
-  [ "$(wc -l <"$work/err")" -eq 1 ] || { echo "bench --time-to-quality $args: error is not one line:"; cat "$work/err"; exit 1; }
+  refused bench --time-to-quality --steps 2 $args
 done
