@@ -29,7 +29,11 @@ final class CheckpointTests: XCTestCase {
             try Checkpoint.save(first, to: path)
             let resumed = try DCGANTrainer(resuming: try CheckpointFile(path: path))
             XCTAssertEqual(resumed.iteration, steps)
+            // The training time so far travels too, so that time to quality counts from step 0.
+            XCTAssertGreaterThan(first.trainingSeconds, 0)
+            XCTAssertEqual(resumed.trainingSeconds, first.trainingSeconds)
             let continued = try (0..<steps).map { _ in try resumed.step() }
+            XCTAssertGreaterThan(resumed.trainingSeconds, first.trainingSeconds)
 
             let label = Recipe.describe(config)
             XCTAssertEqual(continued.map(\.dLoss.bitPattern), expected.suffix(steps).map(\.dLoss.bitPattern), label)
@@ -219,6 +223,14 @@ final class CheckpointTests: XCTestCase {
         try mixed.add(from: try SafeTensors(bytes: wider)) { $0.hasPrefix("discriminator.") }
         let mixedArchitecture = try mixed.serialized()
 
+        func withMetadata(_ key: String, _ value: String) throws -> Data {
+            let file = try SafeTensors(bytes: good)
+            var writer = SafeTensorsWriter()
+            try writer.add(from: file) { _ in true }
+            writer.metadata = file.metadata
+            writer.metadata[key] = value
+            return try writer.serialized()
+        }
         let cases: [(String, Data, String)] = [
             ("truncated", good.prefix(good.count / 2), "beyond the data"),
             ("wrong magic", Data("PK\u{3}\u{4} this is a zip file, not safetensors".utf8), "exceeds the file"),
@@ -226,6 +238,8 @@ final class CheckpointTests: XCTestCase {
             ("wrong dtype", try withTensor("generator.net.0.weight", dtype: "I64"), "generator.net.0.weight"),
             ("missing tensor", try withTensor("discriminator.net.5.weight", drop: true), "missing tensor discriminator.net.5.weight"),
             ("mixed widths", mixedArchitecture, "discriminator.net.0.weight"),
+            ("training seconds not a number", try withMetadata("training_seconds", "soon"), "training_seconds is \"soon\""),
+            ("negative training seconds", try withMetadata("training_seconds", "-3"), "not a number of seconds"),
         ]
         for (label, bytes, expected) in cases {
             let path = "\(directory!)/\(label).safetensors"

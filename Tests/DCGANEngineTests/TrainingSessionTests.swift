@@ -304,6 +304,37 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertTrue(recorder.all.contains(.stateChanged(.finished)))
     }
 
+    /// A resumed run's quality reports count the training seconds from step 0 (the checkpoint's
+    /// and this session's); its summary's seconds are this session's, what its images/s divide.
+    func testAResumedRunsQualitySecondsCountTheStepsBeforeIt() throws {
+        let first = try tinySession(iterations: 4) { $0.qualityEvery = 0 }
+        let firstRecorder = Recorder(first.events)
+        first.start()
+        _ = waitFor(firstRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let file = try CheckpointFile(path: directory + "/last.safetensors")
+        let before = try XCTUnwrap(file.trainingSeconds)
+        XCTAssertGreaterThan(before, 0)
+
+        var options = SessionOptions()
+        options.previewCount = 2
+        options.qualitySamples = 8
+        options.qualityEvery = 2
+        options.runDirectory = directory + "/resumed"
+        let resumed = try TrainingSession(source: .resume(file, ResumeChanges(iterations: 6)), options: options)
+        let recorder = Recorder(resumed.events)
+        resumed.start()
+        guard case let .finished(summary) = waitFor(recorder, "finished", { if case .finished = $0 { return true } else { return false } }) else {
+            return XCTFail("no summary")
+        }
+        let reports = qualityReports(recorder)
+        XCTAssertEqual(reports.map(\.iteration), [6])
+        XCTAssertEqual(summary.iterations, 6)
+        XCTAssertGreaterThan(summary.seconds, 0)
+        XCTAssertEqual(reports[0].seconds, before + summary.seconds, accuracy: 1e-9 * reports[0].seconds)
+        XCTAssertEqual(try XCTUnwrap(CheckpointFile(path: directory + "/resumed/last.safetensors").trainingSeconds),
+                       reports[0].seconds, accuracy: 1e-9 * reports[0].seconds)
+    }
+
     /// With a moving average sampling, the trained G is scored too only when asked (a third pass);
     /// every report says in which arithmetic it was measured (f32 here, as asked).
     func testTheTrainedGeneratorIsScoredOnlyWhenAsked() throws {

@@ -1,4 +1,3 @@
-import Dispatch
 import TrainerProtocol
 
 /// What `bench --time-to-quality` runs: the recipe from one seed for up to `steps` steps, scored
@@ -47,11 +46,9 @@ public enum TimeToQuality {
                                          precision: options.arithmetic.resolved(), scoresLive: true, // its table shows the trained G
                                          truncation: config.samplingTruncation)
         var run = TimeToQualityRun(seed: config.seed, reports: [], reached: nil, lapses: 0)
-        var seconds = 0.0
         while !trainer.isFinished {
-            let start = DispatchTime.now().uptimeNanoseconds
             _ = try trainer.step()
-            seconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let seconds = trainer.trainingSeconds
             guard trainer.iteration % options.every == 0 || trainer.isFinished else { continue }
             let report = try monitor.measure(trainer, seconds: seconds).report
             run.reports.append(report)

@@ -8,8 +8,9 @@ import Foundation
 /// - `optimizer.<net>.<param>.exp_avg[_sq]` and `optimizer.<net>.step`: Adam's state;
 /// - `lookahead.<net>.<param>`: lookahead's slow weights, when the recipe has lookahead;
 /// - `trainer.*`: the random generators' states and the epoch's data order;
-/// - `__metadata__`: format version, iteration, epoch, learning rates, the run's configuration, and
-///   with R1 its last value (`r1_last`, which lazy R1's steps between report).
+/// - `__metadata__`: format version, iteration, epoch, learning rates, the run's configuration, the
+///   seconds of training so far (`training_seconds`), and with R1 its last value (`r1_last`, which
+///   lazy R1's steps between report).
 public enum Checkpoint {
     public static let formatVersion = "1"
     static let averagePrefix = "generator_ema."
@@ -53,6 +54,7 @@ public enum Checkpoint {
             "lr_g": String(trainer.optimizerG.learningRate),
             "lr_d": String(trainer.optimizerD.learningRate),
             "config": String(decoding: config, as: UTF8.self),
+            "training_seconds": String(trainer.trainingSeconds),
         ]
         if let penalty = trainer.gradientPenalty { writer.metadata["r1_last"] = String(penalty.lastValue) }
         return try writer.serialized()
@@ -93,6 +95,8 @@ public struct CheckpointFile: Sendable {
     public let config: TrainingConfig?
     public let iteration: Int?
     public let learningRates: (generator: Float, discriminator: Float)?
+    /// Seconds of training before the checkpoint (nil in files from before they were kept).
+    public let trainingSeconds: Double?
     public var hasTrainingState: Bool { config != nil && tensors.entries["trainer.data_order"] != nil }
     /// True when the file holds a moving average of the generator (`generator_ema.*`).
     public var hasGeneratorAverage: Bool { tensors.entries[Checkpoint.averagePrefix + "net.0.weight"] != nil }
@@ -144,6 +148,14 @@ public struct CheckpointFile: Sendable {
             learningRates = (g, d)
         } else {
             learningRates = nil
+        }
+        if let text = tensors.metadata["training_seconds"] {
+            guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+                throw fail("__metadata__ training_seconds is \"\(text)\", not a number of seconds")
+            }
+            trainingSeconds = seconds
+        } else {
+            trainingSeconds = nil
         }
     }
 
@@ -259,6 +271,8 @@ extension DCGANTrainer {
         noiseRandom = noise
         instanceNoiseRandom = instanceNoise
         self.iteration = iteration
+        // Older files do not carry it: their time then counts from the resume.
+        trainingSeconds = checkpoint.trainingSeconds ?? 0
         applyLearningRateSchedule()
     }
 }

@@ -19,7 +19,9 @@ final class EngineLoop {
     private let previewRandom: RandomGenerator
     private var realPreviewRandom: RandomGenerator
     private var last: StepResult?
-    private var trainingSeconds = 0.0
+    /// Training seconds of this session (the trainer's count includes the steps before a resume):
+    /// what images/s and the measurements' time budget are taken against.
+    private var sessionSeconds = 0.0
     private var imagesSeen = 0
     /// Set at the first non-finite loss, for good: from then on nothing is saved automatically,
     /// so `last` and `best` keep the last good weights.
@@ -105,7 +107,7 @@ final class EngineLoop {
 
     private func trainOneStep() {
         let epochBefore = trainer.epoch
-        let start = DispatchTime.now().uptimeNanoseconds
+        let secondsBefore = trainer.trainingSeconds
         let result: StepResult
         do {
             result = try trainer.step()
@@ -115,8 +117,8 @@ final class EngineLoop {
             stopRequested = true
             return
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        trainingSeconds += seconds
+        let seconds = trainer.trainingSeconds - secondsBefore
+        sessionSeconds += seconds
         last = result
         imagesSeen += result.batchSize
         let metrics = StepMetrics(epoch: epochBefore, iteration: trainer.iteration, dLoss: result.dLoss, gLoss: result.gLoss,
@@ -135,7 +137,7 @@ final class EngineLoop {
         }
         epochGeneratorLoss = (epochGeneratorLoss.sum + result.gLoss, epochGeneratorLoss.count + 1)
         let epochEnded = trainer.epoch != epochBefore
-        if qualityCadence.isDue(iteration: trainer.iteration, epochEnded: epochEnded, trainingSeconds: trainingSeconds) {
+        if qualityCadence.isDue(iteration: trainer.iteration, epochEnded: epochEnded, trainingSeconds: sessionSeconds) {
             measureQuality()
         }
         if epochEnded {
@@ -166,7 +168,7 @@ final class EngineLoop {
     private func measureQuality() {
         guard let quality else { return }
         let measured: (report: QualityReport, sampled: QualityScore)
-        do { measured = try quality.measure(trainer, seconds: trainingSeconds) } catch {
+        do { measured = try quality.measure(trainer, seconds: trainer.trainingSeconds) } catch {
             emit(.warning("quality not measured: \(error)"))
             return
         }
@@ -283,8 +285,8 @@ final class EngineLoop {
     private func summary() -> RunSummary {
         let iterations = trainer?.iteration ?? 0
         let epochs = (iterations + config.iterationsPerEpoch - 1) / config.iterationsPerEpoch
-        return RunSummary(iterations: iterations, epochs: epochs, seconds: trainingSeconds,
-                          imagesPerSecond: trainingSeconds > 0 ? Double(imagesSeen) / trainingSeconds : 0,
+        return RunSummary(iterations: iterations, epochs: epochs, seconds: sessionSeconds,
+                          imagesPerSecond: sessionSeconds > 0 ? Double(imagesSeen) / sessionSeconds : 0,
                           lastDLoss: last?.dLoss ?? .nan, lastGLoss: last?.gLoss ?? .nan,
                           state: state == .running ? .finished : state)
     }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Losses and discriminator outputs of one training step.
 public struct StepResult: Sendable, Equatable {
     public var dLoss: Float
@@ -27,6 +29,10 @@ public final class DCGANTrainer {
     public internal(set) var instanceNoiseRandom: RandomGenerator
     /// Completed steps.
     public internal(set) var iteration = 0
+    /// Seconds spent in `step()` since step 0, those before a resume included (the checkpoint
+    /// carries them): the training time that time to quality counts, without measurements,
+    /// previews or saves.
+    public internal(set) var trainingSeconds = 0.0
     /// Lookahead's slow weights, when the recipe has lookahead.
     let slowWeights: SlowWeights?
     /// The R1 penalty on D, when the recipe has one.
@@ -108,6 +114,8 @@ public final class DCGANTrainer {
 
     /// Takes the next batch, draws fresh noise for both steps and trains one step.
     public func step() throws -> StepResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { trainingSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let buffers = try context.phase("data") { () throws -> StepBuffers in
             let indices = loader.nextBatch()
             let buffers = try stepBuffers(batch: indices.count)
