@@ -40,6 +40,9 @@ struct Inspect: ParsableCommand {
         if let iteration = file.iteration, let config = file.config {
             print("step:          \(iteration) (epoch \(iteration / config.iterationsPerEpoch + 1) of \(config.epochs), \(config.iterationsPerEpoch) steps per epoch)")
         }
+        if let seconds = file.trainingSeconds {
+            print("training time: \(String(format: "%.3f", seconds)) s (its steps since step 0, without measurements, previews and saves)")
+        }
         if let rates = file.learningRates {
             print("learning rate: G \(rates.generator), D \(rates.discriminator)")
         }

@@ -10,10 +10,17 @@ small=(--latent-size 8 --feature-maps 8 --batch-size 16 --threads 1 --seed 4)
 # 1. Resume: 12 steps straight vs 6 + resume + 6, compared bit for bit (same seed, one thread).
 "$bin" train --headless "${small[@]}" --iterations 12 --run-dir "$work/straight" | sed -n 1,12p | cut -d, -f2-4 >"$work/straight.txt"
 "$bin" train --headless "${small[@]}" --iterations 6 --run-dir "$work/first" >/dev/null
-"$bin" train --headless --resume "$work/first/last.safetensors" --iterations 12 --threads 1 --run-dir "$work/second" \
-  | sed -n 1,6p | cut -d, -f2-4 >"$work/resumed.txt"
+"$bin" train --headless --resume "$work/first/last.safetensors" --iterations 12 --threads 1 --run-dir "$work/second" >"$work/second.jsonl"
+sed -n 1,6p "$work/second.jsonl" | cut -d, -f2-4 >"$work/resumed.txt"
 tail -6 "$work/straight.txt" | cmp -s - "$work/resumed.txt" || {
   echo "resumed losses differ from the uninterrupted run:"; diff <(tail -6 "$work/straight.txt") "$work/resumed.txt"; exit 1; }
+# The training time travels with the checkpoint: the resumed run's is the first's plus its own
+# steps' (its summary's seconds), to inspect's millisecond.
+seconds() { "$bin" inspect "$1" | sed -n 's/^training time: *\([0-9.]*\) s .*/\1/p'; }
+t_first=$(seconds "$work/first/last.safetensors"); t_second=$(seconds "$work/second/last.safetensors")
+t_session=$(sed -n 's/^{"summary".*"seconds":\([0-9.e+-]*\),.*/\1/p' "$work/second.jsonl")
+awk -v a="$t_first" -v b="$t_second" -v s="$t_session" 'BEGIN { d = b - a - s; exit !(a > 0 && s > 0 && d < 0.002 && d > -0.002) }' || {
+  echo "training time not carried across the resume: '$t_first' s, then '$t_second' s after '$t_session' s more"; exit 1; }
 # Resuming with a learning-rate decay for the steps left is the run that had it from the start.
 decay=(--lr-decay-start 6 --lr-decay-steps 4 --lr-floor 0.25)
 "$bin" train --headless "${small[@]}" "${decay[@]}" --iterations 12 --run-dir "$work/decayed" | sed -n 7,12p | cut -d, -f2-4,7-8 >"$work/decayed.txt"
