@@ -67,6 +67,10 @@ struct RecipeOptions: ParsableArguments {
     var lrDecaySteps: Int?
     @Option(help: "The rates' final fraction after the decay, in (0, 1] (default: the recipe's, else 0.1).")
     var lrFloor: Float?
+    @Option(help: "G's learning rate times this after --lr-g-late-start steps, e.g. 0.5: a slower G once its faces have held (default: the recipe's; 1: none).")
+    var lrGLateFactor: Float?
+    @Option(help: "Completed steps after which --lr-g-late-factor applies (default: the recipe's, else 1400).")
+    var lrGLateStart: Int?
     @Option(help: "Lookahead on both networks: every this many steps their weights move --lookahead-alpha of the way from where they stood at the last such step (default: the recipe's; 0: none).")
     var lookahead: Int?
     @Option(help: "Lookahead's step towards the trained weights, in (0, 1] (default: the recipe's, else 0.5).")
@@ -116,6 +120,9 @@ struct RecipeOptions: ParsableArguments {
         if emaLateStart != nil, makeConfig().generatorAverageLate == nil {
             throw ValidationError("--ema-late-start needs --ema-late (the recipe has none)")
         }
+        if lrGLateStart != nil, makeConfig().generatorRateLate == nil {
+            throw ValidationError("--lr-g-late-start needs --lr-g-late-factor (the recipe has none)")
+        }
         if r1LateStart != nil, makeConfig().gradientPenaltyLate == nil {
             throw ValidationError("--r1-late-start needs --r1-late (the recipe has none)")
         }
@@ -156,7 +163,7 @@ struct RecipeOptions: ParsableArguments {
         return config
     }
 
-    /// The flags that may change when resuming (--lr-decay-*, --r1* (--r1-late 0 drops --r1-later too), --ema,
+    /// The flags that may change when resuming (--lr-decay-*, --lr-g-late-*, --r1* (--r1-late 0 drops --r1-later too), --ema,
     /// --ema-statistics, --ema-late*) over `config`: the recipe's, or a checkpoint's when resuming.
     func applySchedule(to config: inout TrainingConfig) {
         if let ema { config.generatorAverageDecay = ema == 0 ? nil : ema }
@@ -173,6 +180,11 @@ struct RecipeOptions: ParsableArguments {
             let decay = config.learningRateDecay ?? LearningRateDecay(start: 0, steps: 1000, floor: 0.1)
             config.learningRateDecay = LearningRateDecay(start: lrDecayStart ?? decay.start, steps: lrDecaySteps ?? decay.steps,
                                                          floor: lrFloor ?? decay.floor)
+        }
+        if lrGLateFactor == 1 {
+            config.generatorRateLate = nil
+        } else if let factor = lrGLateFactor ?? config.generatorRateLate?.factor {
+            config.generatorRateLate = LateGeneratorRate(start: lrGLateStart ?? config.generatorRateLate?.start ?? 1400, factor: factor)
         }
         if let r1 { config.gradientPenalty = r1 == 0 ? nil : r1 }
         if let r1Every { config.gradientPenaltyInterval = r1Every == 1 ? nil : r1Every }
@@ -201,6 +213,9 @@ struct RecipeOptions: ParsableArguments {
         if emaLateStart != nil, changed.generatorAverageLate == nil {
             throw CommandFailure("--ema-late-start needs --ema-late (the checkpoint's run has none)")
         }
+        if lrGLateStart != nil, changed.generatorRateLate == nil {
+            throw CommandFailure("--lr-g-late-start needs --lr-g-late-factor (the checkpoint's run has none)")
+        }
         if r1LateStart != nil, changed.gradientPenaltyLate == nil {
             throw CommandFailure("--r1-late-start needs --r1-late (the checkpoint's run has none)")
         }
@@ -208,7 +223,7 @@ struct RecipeOptions: ParsableArguments {
             throw CommandFailure("--r1-later-start needs --r1-later (the checkpoint's run has none)")
         }
         return ResumeChanges(epochs: epochs, iterations: iterations, learningRateG: lrG ?? lr, learningRateD: lrD ?? lr,
-                             learningRateDecay: .some(changed.learningRateDecay),
+                             learningRateDecay: .some(changed.learningRateDecay), generatorRateLate: .some(changed.generatorRateLate),
                              gradientPenalty: .some(changed.gradientPenalty),
                              gradientPenaltyInterval: .some(changed.gradientPenaltyInterval),
                              gradientPenaltyLate: .some(changed.gradientPenaltyLate),

@@ -153,6 +153,30 @@ final class RecipeTests: XCTestCase {
                                        changes: ResumeChanges(gradientPenaltyLate: .some(LateGradientPenalty(start: 4, weight: 20))))
     }
 
+    /// G's late rate factor is, bit for bit, the run without it resumed at its step with G's rate
+    /// times the factor (the README's measurements of it were made that way); D's rate stays.
+    func testALateGeneratorRateIsTheRunResumedWithGsRate() throws {
+        var plain = TrainingConfig.tiny(seed: 15)
+        plain.learningRateG = 4e-4
+        plain.learningRateD = 4e-4
+        var late = plain
+        late.generatorRateLate = LateGeneratorRate(start: 3, factor: 0.5)
+        XCTAssertEqual(Recipe.describe(late), "custom: batch 8, lr 0.0004, G's lr ×0.5 after step 3")
+        XCTAssertEqual((0..<5).map { late.generatorRateFactor(after: $0) }, [1, 1, 1, 0.5, 0.5])
+        try assertStageIsTheResumedRun(late, plain, switchAt: 3, steps: 6, changes: ResumeChanges(learningRateG: 2e-4))
+        let trainer = try DCGANTrainer(config: late)
+        for _ in 0..<3 { _ = try trainer.step() }
+        XCTAssertEqual(trainer.optimizerG.effectiveLearningRate, 4e-4, "step 3 (after 2 completed) is at G's rate")
+        _ = try trainer.step()
+        XCTAssertEqual(trainer.optimizerG.effectiveLearningRate, 2e-4, "step 4 (after 3 completed) is at half")
+        XCTAssertEqual(trainer.optimizerD.effectiveLearningRate, 4e-4)
+        var changed = plain
+        ResumeChanges(generatorRateLate: .some(LateGeneratorRate(start: 1400, factor: 0.5))).apply(to: &changed)
+        XCTAssertEqual(changed.generatorRateLate, LateGeneratorRate(start: 1400, factor: 0.5))
+        ResumeChanges(generatorRateLate: .some(nil)).apply(to: &changed)
+        XCTAssertNil(changed.generatorRateLate)
+    }
+
     /// `scheduled` trains bit for bit as `original` resumed at `switchAt` with `changes` (lazy R1's
     /// last value included), as `original` before `switchAt`, and otherwise after it.
     private func assertStageIsTheResumedRun(_ scheduled: TrainingConfig, _ original: TrainingConfig, switchAt: Int, steps: Int,
@@ -354,6 +378,9 @@ final class RecipeTests: XCTestCase {
                            c.gradientPenaltyLater = LateGradientPenalty(start: 20, weight: .nan) },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0.9; c.generatorAverageLate = LateAverageDecay(start: 10, decay: 1) },
                        { (c: inout TrainingConfig) in c.generatorAverageDecay = 0.9; c.generatorAverageLate = LateAverageDecay(start: -1, decay: 0.99) },
+                       { (c: inout TrainingConfig) in c.generatorRateLate = LateGeneratorRate(start: 10, factor: 0) },
+                       { (c: inout TrainingConfig) in c.generatorRateLate = LateGeneratorRate(start: 10, factor: .nan) },
+                       { (c: inout TrainingConfig) in c.generatorRateLate = LateGeneratorRate(start: -1, factor: 0.5) },
                        { (c: inout TrainingConfig) in c.instanceNoise = -0.1 },
                        { (c: inout TrainingConfig) in c.instanceNoiseSteps = -1 },
                        { (c: inout TrainingConfig) in c.realLabel = 1.5 },

@@ -1,5 +1,5 @@
 /// What a resumed run may change of its checkpoint's configuration: its length, the schedule
-/// of the steps still to come (the learning-rate decay and the R1 penalty, the knobs one turns
+/// of the steps still to come (the learning-rate decay, G's late rate and the R1 penalty, the knobs one turns
 /// once a run has found its faces), and how it samples (Jacobian truncation, which training never
 /// reads). Everything else defines the run and stays, so that without changes a resumed run
 /// continues bit for bit. For each schedule value, nil keeps the
@@ -14,6 +14,9 @@ public struct ResumeChanges: Sendable, Equatable {
     /// decay starting at or after the checkpoint's step changes nothing before it (one starting
     /// earlier sets the rates to where that decay would have brought them).
     public var learningRateDecay: LearningRateDecay??
+    /// G's learning rate times a factor from a step on (its `start` counts from the run's beginning,
+    /// as the decay's does).
+    public var generatorRateLate: LateGeneratorRate??
     /// R1's γ and its interval (lazy R1 counts its penalised steps from the run's step 0).
     public var gradientPenalty: Float??
     public var gradientPenaltyInterval: Int??
@@ -28,7 +31,7 @@ public struct ResumeChanges: Sendable, Equatable {
     public var generatorAverageLate: LateAverageDecay??
 
     public init(epochs: Int? = nil, iterations: Int? = nil, learningRateG: Float? = nil, learningRateD: Float? = nil,
-                learningRateDecay: LearningRateDecay?? = nil,
+                learningRateDecay: LearningRateDecay?? = nil, generatorRateLate: LateGeneratorRate?? = nil,
                 gradientPenalty: Float?? = nil, gradientPenaltyInterval: Int?? = nil,
                 gradientPenaltyLate: LateGradientPenalty?? = nil, gradientPenaltyLater: LateGradientPenalty?? = nil,
                 samplingTruncation: JacobianTruncation?? = nil, generatorAverageDecay: Float?? = nil,
@@ -38,6 +41,7 @@ public struct ResumeChanges: Sendable, Equatable {
         self.learningRateG = learningRateG
         self.learningRateD = learningRateD
         self.learningRateDecay = learningRateDecay
+        self.generatorRateLate = generatorRateLate
         self.gradientPenalty = gradientPenalty
         self.gradientPenaltyInterval = gradientPenaltyInterval
         self.gradientPenaltyLate = gradientPenaltyLate
@@ -54,6 +58,7 @@ public struct ResumeChanges: Sendable, Equatable {
         if let learningRateG { config.learningRateG = learningRateG }
         if let learningRateD { config.learningRateD = learningRateD }
         if let learningRateDecay { config.learningRateDecay = learningRateDecay }
+        if let generatorRateLate { config.generatorRateLate = generatorRateLate }
         if let gradientPenalty {
             config.gradientPenalty = gradientPenalty
             if gradientPenalty == nil { // no R1: no interval, no late weights

@@ -104,7 +104,7 @@ public final class DCGANTrainer {
     func applyLearningRateSchedule() {
         let factor = config.learningRateFactor(after: iteration)
         optimizerD.rateFactor = factor
-        optimizerG.rateFactor = factor
+        optimizerG.rateFactor = factor * config.generatorRateFactor(after: iteration)
     }
 
     /// 1-based epoch of the next step.

@@ -77,6 +77,7 @@ extension Recipe {
         if let decay = config.learningRateDecay {
             changes.append("lr decay after step \(decay.start) over \(decay.steps) steps to \(decay.floor)×")
         }
+        if let late = config.generatorRateLate { changes.append("G's lr ×\(late.factor) after step \(late.start)") }
         if let lookahead = config.lookahead { changes.append("lookahead every \(lookahead.interval) steps (α \(lookahead.alpha))") }
         if let topK = config.topK { changes.append("top-k (k ×\(topK.decay) an epoch, floor \(topK.floor) of the batch)") }
         if let gamma = config.gradientPenalty {

@@ -31,6 +31,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var bceFrom: BCEInput?
     /// A decay of both learning rates over the run (nil: constant rates, the seed's).
     public var learningRateDecay: LearningRateDecay?
+    /// G's learning rate times a factor from a given step on (nil: G's rate throughout).
+    public var generatorRateLate: LateGeneratorRate?
     /// Lookahead on both networks' parameters (nil: none, the seed's).
     public var lookahead: Lookahead?
     /// Top-k training: G learns from the fakes D rates most real only (nil: all, the seed's).
@@ -63,6 +65,12 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// The factor on both learning rates at the step after `completedSteps` (1 without a decay).
     public func learningRateFactor(after completedSteps: Int) -> Float {
         learningRateDecay?.factor(after: completedSteps) ?? 1
+    }
+
+    /// The factor on G's learning rate alone at the step after `completedSteps`, on top of
+    /// `learningRateFactor` (1 without a late factor).
+    public func generatorRateFactor(after completedSteps: Int) -> Float {
+        generatorRateLate?.factor(after: completedSteps) ?? 1
     }
 
     /// R1's late weights in the order they apply (none, one or two).
@@ -140,6 +148,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             }
         }
         try learningRateDecay?.validate()
+        try generatorRateLate?.validate()
         try lookahead?.validate()
         try topK?.validate()
         try samplingTruncation?.validate()
