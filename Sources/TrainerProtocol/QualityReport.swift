@@ -1,5 +1,5 @@
 /// How good generated faces are (see the engine's QualityScorer), in one BatchNorm mode.
-public struct QualityMetrics: Sendable, Equatable {
+public struct QualityMetrics: Sendable, Equatable, Codable {
     /// Share of samples within the threshold of their nearest prototype.
     public var precision: Double
     /// Prototypes with at least one good sample.
@@ -21,6 +21,28 @@ public struct QualityMetrics: Sendable, Equatable {
 
     /// Clean faces, the time-to-quality target: precision ≥ 0.9 with every mode covered.
     public var isClean: Bool { precision >= 0.9 && modesCovered == modes }
+
+    /// Better-than, for `best.safetensors`: precision first, then modes, then lower TV.
+    public func isBetter(than other: QualityMetrics) -> Bool {
+        if precision != other.precision { return precision > other.precision }
+        if modesCovered != other.modesCovered { return modesCovered > other.modesCovered }
+        return totalVariation < other.totalVariation
+    }
+}
+
+/// One quality measurement remembered by a run (its best, its first clean one): when, and the
+/// score of what sampling drew.
+public struct QualityMark: Sendable, Equatable, Codable {
+    public var iteration: Int
+    /// Training seconds of the run up to it (the steps before a resume included).
+    public var seconds: Double
+    public var score: QualityMetrics
+
+    public init(iteration: Int, seconds: Double, score: QualityMetrics) {
+        self.iteration = iteration
+        self.seconds = seconds
+        self.score = score
+    }
 }
 
 /// A quality measurement of the generator on a fixed noise batch, with BatchNorm in training mode

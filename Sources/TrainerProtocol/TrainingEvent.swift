@@ -120,9 +120,12 @@ public struct RunSummary: Sendable, Equatable {
     public var lastDLoss: Float
     public var lastGLoss: Float
     public var state: RunState
+    /// The run's first measurement with clean faces (`QualityMetrics.isClean`), before a resume
+    /// or after; nil when none was clean (or quality was not measured).
+    public var firstClean: QualityMark?
 
     public init(iterations: Int, epochs: Int, seconds: Double, imagesPerSecond: Double,
-                lastDLoss: Float, lastGLoss: Float, state: RunState) {
+                lastDLoss: Float, lastGLoss: Float, state: RunState, firstClean: QualityMark? = nil) {
         self.iterations = iterations
         self.epochs = epochs
         self.seconds = seconds
@@ -130,6 +133,7 @@ public struct RunSummary: Sendable, Equatable {
         self.lastDLoss = lastDLoss
         self.lastGLoss = lastGLoss
         self.state = state
+        self.firstClean = firstClean
     }
 }
 

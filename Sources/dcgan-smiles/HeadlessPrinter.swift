@@ -12,8 +12,6 @@ enum HeadlessPrinter {
         let progress = isatty(STDERR_FILENO) == 1
         var info: RunInfo?
         var exitCode: Int32 = 0
-        // The first measurement with clean faces: eval-mode precision ≥ 0.9 and every mode.
-        var timeToQuality: QualityReport?
         session.start()
         for await event in session.events {
             switch event {
@@ -28,9 +26,6 @@ enum HeadlessPrinter {
                 }
             case let .quality(report):
                 printLine(report.jsonLine)
-                if timeToQuality == nil, report.sampled.isClean {
-                    timeToQuality = report
-                }
                 if progress {
                     printError(String(format: "\nquality at step %d: precision %.2f (eval) %.2f (train), modes %d/%d, TV %.2f",
                                       report.iteration, report.eval.precision, report.train.precision,
@@ -49,7 +44,8 @@ enum HeadlessPrinter {
                 exitCode = 1
             case let .finished(summary):
                 if progress { printError("") }
-                if let reached = timeToQuality {
+                // The run's first measurement with clean faces (before a resume too).
+                if let reached = summary.firstClean {
                     printLine("{\"time_to_quality\":{\"iteration\":\(reached.iteration),\"seconds\":\(String(format: "%.3f", reached.seconds))}}")
                 }
                 printLine(summary.jsonLine)

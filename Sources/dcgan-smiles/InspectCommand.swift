@@ -1,6 +1,7 @@
 import ArgumentParser
 import DCGANEngine
 import Foundation
+import TrainerProtocol
 
 /// `inspect`: what a checkpoint holds, and whether all of it is sound.
 struct Inspect: ParsableCommand {
@@ -42,6 +43,15 @@ struct Inspect: ParsableCommand {
         }
         if let seconds = file.trainingSeconds {
             print("training time: \(String(format: "%.3f", seconds)) s (its steps since step 0, without measurements, previews and saves)")
+        }
+        if let record = file.qualityRecord {
+            func describe(_ mark: QualityMark?) -> String {
+                guard let mark else { return "none" }
+                return String(format: "step %d (%.3f s): precision %.4f, modes %d/%d, TV %.4f", mark.iteration, mark.seconds,
+                              mark.score.precision, mark.score.modesCovered, mark.score.modes, mark.score.totalVariation)
+            }
+            print("best quality:  \(describe(record.best))")
+            print("first clean:   \(describe(record.firstClean)) (measured on \(record.basis))")
         }
         if let rates = file.learningRates {
             print("learning rate: G \(rates.generator), D \(rates.discriminator)")

@@ -1,4 +1,5 @@
 import Foundation
+import TrainerProtocol
 import XCTest
 @testable import DCGANEngine
 
@@ -41,6 +42,30 @@ final class CheckpointTests: XCTestCase {
             XCTAssertEqual(Array(resumed.generator.parameters.values), Array(straight.generator.parameters.values), label)
             XCTAssertEqual(Array(resumed.optimizerD.exponentialAverageSquared), Array(straight.optimizerD.exponentialAverageSquared), label)
         }
+    }
+
+    /// The quality record (best and first clean measurement) travels with the checkpoint, so that a
+    /// resumed run goes on from it; files without one leave it empty.
+    func testTheQualityRecordTravelsWithTheCheckpoint() throws {
+        let trainer = try DCGANTrainer(config: TrainingConfig.tiny(seed: 13))
+        _ = try trainer.step()
+        let path = "\(directory!)/recorded.safetensors"
+        try Checkpoint.save(trainer, to: path)
+        XCTAssertNil(try CheckpointFile(path: path).qualityRecord)
+        XCTAssertNil(try DCGANTrainer(resuming: CheckpointFile(path: path)).qualityRecord)
+
+        let clean = QualityMetrics(precision: 0.9375, modesCovered: 16, modes: 16, totalVariation: 0.125, meanRMSE: 0.03)
+        let blurred = QualityMetrics(precision: 0.5, modesCovered: 12, modes: 16, totalVariation: 0.25, meanRMSE: 0.06)
+        let record = QualityRecord(basis: "256 samples, f32, trained G", best: QualityMark(iteration: 1, seconds: 0.25, score: clean),
+                                   firstClean: QualityMark(iteration: 1, seconds: 0.25, score: clean))
+        trainer.qualityRecord = record
+        try Checkpoint.save(trainer, to: path)
+        XCTAssertEqual(try CheckpointFile(path: path).qualityRecord, record)
+        XCTAssertEqual(try DCGANTrainer(resuming: CheckpointFile(path: path)).qualityRecord, record)
+        trainer.qualityRecord = QualityRecord(basis: "8 samples, bf16, moving average", best: QualityMark(iteration: 1, seconds: 1, score: blurred))
+        try Checkpoint.save(trainer, to: path)
+        XCTAssertEqual(try CheckpointFile(path: path).qualityRecord?.firstClean, nil)
+        XCTAssertEqual(try CheckpointFile(path: path).qualityRecord?.best?.score, blurred)
     }
 
     /// R1 changed on resume takes effect from the next penalised step of the run's own count:
@@ -240,6 +265,8 @@ final class CheckpointTests: XCTestCase {
             ("mixed widths", mixedArchitecture, "discriminator.net.0.weight"),
             ("training seconds not a number", try withMetadata("training_seconds", "soon"), "training_seconds is \"soon\""),
             ("negative training seconds", try withMetadata("training_seconds", "-3"), "not a number of seconds"),
+            ("quality record not JSON", try withMetadata("quality_record", "best at 1300"), "quality_record is not a valid quality record"),
+            ("quality record without basis", try withMetadata("quality_record", "{\"best\":null}"), "quality_record is not a valid"),
         ]
         for (label, bytes, expected) in cases {
             let path = "\(directory!)/\(label).safetensors"

@@ -61,8 +61,8 @@ final class QualityArithmeticTests: XCTestCase {
         config.generatorAverageDecay = 0.9
         let measured = try DCGANTrainer(config: config), unmeasured = try DCGANTrainer(config: config)
         for _ in 0..<2 { _ = (try measured.step(), try unmeasured.step()) }
-        let bf16 = try QualityMonitor(trainer: measured, samples: 16, seed: 1, precision: .bf16, scoresLive: true).measure(measured, seconds: 0).report
-        let f32 = try QualityMonitor(trainer: measured, samples: 16, seed: 1, precision: .f32, scoresLive: true).measure(measured, seconds: 0).report
+        let bf16 = try QualityMonitor(trainer: measured, samples: 16, seed: 1, precision: .bf16, scoresLive: true).measure(measured, seconds: 0)
+        let f32 = try QualityMonitor(trainer: measured, samples: 16, seed: 1, precision: .f32, scoresLive: true).measure(measured, seconds: 0)
         XCTAssertEqual(bf16.arithmetic, "bf16")
         XCTAssertEqual(f32.arithmetic, "f32")
         XCTAssertTrue(bf16.jsonLine.contains("\"arithmetic\":\"bf16\""), bf16.jsonLine)

@@ -1,3 +1,4 @@
+import TrainerProtocol
 import XCTest
 @testable import DCGANEngine
 
@@ -67,9 +68,11 @@ final class QualityScoreTests: XCTestCase {
     }
 
     func testOrderingPrefersPrecisionThenModesThenTV() {
-        let a = QualityScore(precision: 0.9, modesCovered: 10, totalVariation: 0.5, samples: 1, meanRMSE: 0, modeCounts: [])
-        let b = QualityScore(precision: 0.8, modesCovered: 16, totalVariation: 0.1, samples: 1, meanRMSE: 0, modeCounts: [])
+        let a = QualityMetrics(precision: 0.9, modesCovered: 10, modes: 16, totalVariation: 0.5)
+        let b = QualityMetrics(precision: 0.8, modesCovered: 16, modes: 16, totalVariation: 0.1)
         XCTAssertTrue(a.isBetter(than: b))
+        XCTAssertFalse(b.isBetter(than: a))
+        XCTAssertFalse(a.isBetter(than: a), "a tie is not better: best.safetensors keeps the earlier")
         var c = a; c.modesCovered = 11
         XCTAssertTrue(c.isBetter(than: a))
         var d = a; d.totalVariation = 0.4

@@ -304,6 +304,27 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertTrue(recorder.all.contains(.stateChanged(.finished)))
     }
 
+    /// A resumed run to step `iterations` from `file` into `runDirectory`, measured every 2 steps on
+    /// 8 samples; its events once finished.
+    private func resumedRun(_ file: CheckpointFile, iterations: Int, into runDirectory: String,
+                            configure: (inout SessionOptions) -> Void = { _ in }) throws -> [TrainingEvent] {
+        var options = SessionOptions()
+        options.previewCount = 2
+        options.qualitySamples = 8
+        options.qualityEvery = 2
+        options.runDirectory = runDirectory
+        configure(&options)
+        let session = try TrainingSession(source: .resume(file, ResumeChanges(iterations: iterations)), options: options)
+        let recorder = Recorder(session.events)
+        session.start()
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        return recorder.all
+    }
+
+    private func summary(_ events: [TrainingEvent]) -> RunSummary? {
+        events.lazy.compactMap { if case let .finished(summary) = $0 { return summary } else { return nil } }.first
+    }
+
     /// A resumed run's quality reports count the training seconds from step 0 (the checkpoint's
     /// and this session's); its summary's seconds are this session's, what its images/s divide.
     func testAResumedRunsQualitySecondsCountTheStepsBeforeIt() throws {
@@ -315,24 +336,68 @@ final class TrainingSessionTests: XCTestCase {
         let before = try XCTUnwrap(file.trainingSeconds)
         XCTAssertGreaterThan(before, 0)
 
-        var options = SessionOptions()
-        options.previewCount = 2
-        options.qualitySamples = 8
-        options.qualityEvery = 2
-        options.runDirectory = directory + "/resumed"
-        let resumed = try TrainingSession(source: .resume(file, ResumeChanges(iterations: 6)), options: options)
-        let recorder = Recorder(resumed.events)
-        resumed.start()
-        guard case let .finished(summary) = waitFor(recorder, "finished", { if case .finished = $0 { return true } else { return false } }) else {
-            return XCTFail("no summary")
-        }
-        let reports = qualityReports(recorder)
+        let events = try resumedRun(file, iterations: 6, into: directory + "/resumed")
+        guard let summary = summary(events) else { return XCTFail("no summary") }
+        let reports = events.compactMap { if case let .quality(report) = $0 { return report } else { return nil } }
         XCTAssertEqual(reports.map(\.iteration), [6])
         XCTAssertEqual(summary.iterations, 6)
         XCTAssertGreaterThan(summary.seconds, 0)
         XCTAssertEqual(reports[0].seconds, before + summary.seconds, accuracy: 1e-9 * reports[0].seconds)
         XCTAssertEqual(try XCTUnwrap(CheckpointFile(path: directory + "/resumed/last.safetensors").trainingSeconds),
                        reports[0].seconds, accuracy: 1e-9 * reports[0].seconds)
+    }
+
+    /// An untrained tiny generator scores the same at every measurement, and a tie is not better:
+    /// resumed into its own run directory a run keeps its best (step 2) and stops early counting
+    /// from it; resumed elsewhere it starts a best of that directory's.
+    func testAResumedRunKeepsItsBestInItsOwnDirectory() throws {
+        let first = try tinySession(iterations: 4) { $0.qualityEvery = 2 }
+        let firstRecorder = Recorder(first.events)
+        first.start()
+        _ = waitFor(firstRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        XCTAssertEqual(qualityReports(firstRecorder).map(\.iteration), [2, 4])
+        XCTAssertEqual(try CheckpointFile(path: directory + "/best.safetensors").iteration, 2)
+        let file = try CheckpointFile(path: directory + "/last.safetensors")
+        XCTAssertEqual(file.qualityRecord?.best?.iteration, 2)
+
+        _ = try resumedRun(file, iterations: 8, into: directory)
+        XCTAssertEqual(try CheckpointFile(path: directory + "/best.safetensors").iteration, 2, "a tie replaced the run's best")
+        XCTAssertEqual(try CheckpointFile(path: directory + "/last.safetensors").qualityRecord?.best?.iteration, 2)
+
+        let elsewhere = directory + "/elsewhere"
+        _ = try resumedRun(file, iterations: 8, into: elsewhere)
+        XCTAssertEqual(try CheckpointFile(path: elsewhere + "/best.safetensors").iteration, 6)
+
+        // Patience 1 epoch (2 steps) has run out at the first measurement after the resume.
+        let stopped = try resumedRun(file, iterations: 8, into: directory) { $0.earlyStopPatience = 1 }
+        XCTAssertEqual(stopped.compactMap { if case let .step(m) = $0 { return m.iteration } else { return nil } }, [5, 6])
+        XCTAssertTrue(stopped.contains(.warning("early stop: no quality improvement in 1 epoch (best at step 2)")))
+    }
+
+    /// A resumed run's time to quality is the run's first clean measurement, even from before the
+    /// resume, when it measures the same way; measured another way it starts a record of its own.
+    func testAResumedRunsTimeToQualityMayPredateTheResume() throws {
+        let first = try tinySession(iterations: 4) { $0.qualityEvery = 0 }
+        let firstRecorder = Recorder(first.events)
+        first.start()
+        _ = waitFor(firstRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        // A tiny generator never draws clean faces: the record of a run that once did, written in.
+        let trainer = try DCGANTrainer(resuming: CheckpointFile(path: directory + "/last.safetensors"))
+        let clean = QualityMark(iteration: 3, seconds: 0.5, score: QualityMetrics(precision: 0.95, modesCovered: 16, modes: 16, totalVariation: 0.1))
+        let basis = QualityRecord.basis(samples: 8, arithmetic: SessionOptions().qualityArithmetic.resolved(), averaged: false, truncation: nil)
+        trainer.qualityRecord = QualityRecord(basis: basis, best: clean, firstClean: clean)
+        try Checkpoint.save(trainer, to: directory + "/clean.safetensors")
+        let file = try CheckpointFile(path: directory + "/clean.safetensors")
+
+        let resumed = try resumedRun(file, iterations: 6, into: directory + "/same")
+        XCTAssertEqual(summary(resumed)?.firstClean, clean)
+        XCTAssertEqual(try CheckpointFile(path: directory + "/same/last.safetensors").qualityRecord?.firstClean, clean)
+        XCTAssertFalse(resumed.contains { if case .warning = $0 { return true } else { return false } })
+
+        let other = try resumedRun(file, iterations: 6, into: directory + "/other") { $0.qualitySamples = 16 }
+        XCTAssertNil(summary(other)?.firstClean)
+        XCTAssertTrue(other.contains(.warning("the checkpoint's best and time to quality were measured another way (\(basis)): this run keeps its own")))
+        XCTAssertNotEqual(try CheckpointFile(path: directory + "/other/last.safetensors").qualityRecord?.basis, basis)
     }
 
     /// With a moving average sampling, the trained G is scored too only when asked (a third pass);

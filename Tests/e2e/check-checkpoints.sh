@@ -21,6 +21,16 @@ t_first=$(seconds "$work/first/last.safetensors"); t_second=$(seconds "$work/sec
 t_session=$(sed -n 's/^{"summary".*"seconds":\([0-9.e+-]*\),.*/\1/p' "$work/second.jsonl")
 awk -v a="$t_first" -v b="$t_second" -v s="$t_session" 'BEGIN { d = b - a - s; exit !(a > 0 && s > 0 && d < 0.002 && d > -0.002) }' || {
   echo "training time not carried across the resume: '$t_first' s, then '$t_second' s after '$t_session' s more"; exit 1; }
+# So does the quality record: inspect shows the run's best and first clean measurement, and how
+# they were measured; a resumed run's checkpoints carry it on.
+"$bin" train --headless "${small[@]}" --iterations 4 --quality-every 2 --quality-samples 16 --quality-arithmetic f32 --run-dir "$work/measured" >/dev/null
+"$bin" train --headless --resume "$work/measured/last.safetensors" --iterations 6 --quality-every 2 --quality-samples 16 --quality-arithmetic f32 \
+  --threads 1 --run-dir "$work/measured-on" >/dev/null
+for f in "$work/measured/last.safetensors" "$work/measured-on/last.safetensors"; do
+  "$bin" inspect "$f" | grep -Eq '^best quality:  step [246] \([0-9.]+ s\): precision [0-9.]+, modes [0-9]+/16, TV [0-9.]+$' \
+    && "$bin" inspect "$f" | grep -q '^first clean:   none (measured on 16 samples, f32, moving average, Jacobian truncation keeping 0.50 ' || {
+    echo "no quality record in $f:"; "$bin" inspect "$f"; exit 1; }
+done
 # Resuming with a learning-rate decay for the steps left is the run that had it from the start.
 decay=(--lr-decay-start 6 --lr-decay-steps 4 --lr-floor 0.25)
 "$bin" train --headless "${small[@]}" "${decay[@]}" --iterations 12 --run-dir "$work/decayed" | sed -n 7,12p | cut -d, -f2-4,7-8 >"$work/decayed.txt"

@@ -50,7 +50,7 @@ public enum TimeToQuality {
             _ = try trainer.step()
             let seconds = trainer.trainingSeconds
             guard trainer.iteration % options.every == 0 || trainer.isFinished else { continue }
-            let report = try monitor.measure(trainer, seconds: seconds).report
+            let report = try monitor.measure(trainer, seconds: seconds)
             run.reports.append(report)
             progress(report)
             if report.sampled.isClean {

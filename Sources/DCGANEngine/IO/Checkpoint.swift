@@ -9,8 +9,9 @@ import Foundation
 /// - `lookahead.<net>.<param>`: lookahead's slow weights, when the recipe has lookahead;
 /// - `trainer.*`: the random generators' states and the epoch's data order;
 /// - `__metadata__`: format version, iteration, epoch, learning rates, the run's configuration, the
-///   seconds of training so far (`training_seconds`), and with R1 its last value (`r1_last`, which
-///   lazy R1's steps between report).
+///   seconds of training so far (`training_seconds`), with R1 its last value (`r1_last`, which
+///   lazy R1's steps between report), and once quality was measured the run's best and first clean
+///   measurement (`quality_record`, JSON).
 public enum Checkpoint {
     public static let formatVersion = "1"
     static let averagePrefix = "generator_ema."
@@ -57,6 +58,9 @@ public enum Checkpoint {
             "training_seconds": String(trainer.trainingSeconds),
         ]
         if let penalty = trainer.gradientPenalty { writer.metadata["r1_last"] = String(penalty.lastValue) }
+        if let record = trainer.qualityRecord {
+            writer.metadata["quality_record"] = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        }
         return try writer.serialized()
     }
 
@@ -97,6 +101,8 @@ public struct CheckpointFile: Sendable {
     public let learningRates: (generator: Float, discriminator: Float)?
     /// Seconds of training before the checkpoint (nil in files from before they were kept).
     public let trainingSeconds: Double?
+    /// The run's best and first clean quality measurement (nil before any, or in older files).
+    public let qualityRecord: QualityRecord?
     public var hasTrainingState: Bool { config != nil && tensors.entries["trainer.data_order"] != nil }
     /// True when the file holds a moving average of the generator (`generator_ema.*`).
     public var hasGeneratorAverage: Bool { tensors.entries[Checkpoint.averagePrefix + "net.0.weight"] != nil }
@@ -156,6 +162,13 @@ public struct CheckpointFile: Sendable {
             trainingSeconds = seconds
         } else {
             trainingSeconds = nil
+        }
+        if let json = tensors.metadata["quality_record"] {
+            do { qualityRecord = try JSONDecoder().decode(QualityRecord.self, from: Data(json.utf8)) } catch {
+                throw fail("__metadata__ quality_record is not a valid quality record")
+            }
+        } else {
+            qualityRecord = nil
         }
     }
 
@@ -273,6 +286,7 @@ extension DCGANTrainer {
         self.iteration = iteration
         // Older files do not carry it: their time then counts from the resume.
         trainingSeconds = checkpoint.trainingSeconds ?? 0
+        qualityRecord = checkpoint.qualityRecord
         applyLearningRateSchedule()
     }
 }

@@ -17,18 +17,34 @@ final class QualityMonitor {
     private let candidates: Tensor?
     private let seed: UInt64
     private var history: [QualityReport] = []
-    private(set) var best: QualityScore?
+    /// The run's best and first clean measurement, this monitor's and, when it continues one, those
+    /// before (see `init`).
+    private(set) var record: QualityRecord
+    /// The basis of the record `init` was asked to continue, when it was measured another way and
+    /// had something to lose (a best or a first clean measurement).
+    let restartedFrom: String?
     /// The step of the best measurement.
-    private(set) var bestIteration = 0
+    var bestIteration: Int { record.best?.iteration ?? 0 }
 
+    /// `continuing`: a resumed run's record (its checkpoint's); kept when it was measured the same
+    /// way, its best only when `keepsBest` (the run writes into the directory that has that best).
     init(trainer: DCGANTrainer, samples: Int, seed: UInt64, precision: Precision, scoresLive: Bool,
-         truncation: JacobianTruncation? = nil) throws {
+         truncation: JacobianTruncation? = nil, continuing earlier: QualityRecord? = nil, keepsBest: Bool = true) throws {
         if precision == .bf16, !Precision.bf16IsAvailable { throw BF16UnavailableError() } // at the start, not at every measurement
         self.samples = samples
         self.precision = precision
         self.scoresLive = scoresLive
         self.truncation = truncation
         self.seed = seed
+        let basis = QualityRecord.basis(samples: samples, arithmetic: precision, averaged: trainer.generatorAverage != nil,
+                                        truncation: truncation)
+        if let earlier, earlier.basis == basis {
+            record = QualityRecord(basis: basis, best: keepsBest ? earlier.best : nil, firstClean: earlier.firstClean)
+            restartedFrom = nil
+        } else {
+            record = QualityRecord(basis: basis)
+            restartedFrom = earlier.flatMap { $0.best != nil || $0.firstClean != nil ? $0.basis : nil }
+        }
         var random = RandomGenerator(seed: seed ^ 0x5155_414C_4954_5921) // its own stream: scoring never changes training
         noise = try trainer.makeNoise(batch: samples, random: &random)
         if let truncation {
@@ -44,8 +60,7 @@ final class QualityMonitor {
     /// Scores the sampling generator in both BatchNorm modes (and, with `scoresLive`, the trained G
     /// in eval mode when a moving average samples), leaving the running statistics untouched (or
     /// recomputed for the average's current weights, when it recomputes them).
-    /// `sampled`: the score of what sampling draws (the kept faces with truncation, else eval mode).
-    func measure(_ trainer: DCGANTrainer, seconds: Double) throws -> (report: QualityReport, sampled: QualityScore) {
+    func measure(_ trainer: DCGANTrainer, seconds: Double) throws -> QualityReport {
         let start = DispatchTime.now().uptimeNanoseconds
         let sampler = trainer.samplingGenerator
         let trainMode = try sampler.preservingStatistics { try sampler.forward(noise, training: true, precision: precision).toArray() }
@@ -63,22 +78,18 @@ final class QualityMonitor {
             QualityMetrics(precision: s.precision, modesCovered: s.modesCovered, modes: QualityScore.modeCount,
                            totalVariation: s.totalVariation, meanRMSE: s.meanRMSE)
         }
-        let report = QualityReport(iteration: trainer.iteration, epoch: max(trainer.iteration - 1, 0) / trainer.config.iterationsPerEpoch + 1,
-                                   seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval),
-                                   live: live.map(metrics), kept: kept.map(metrics), keep: truncation?.keep,
-                                   keepNeighbours: truncation?.local?.neighbours, keepPower: (truncation?.local?.power).map(Double.init),
-                                   arithmetic: precision.rawValue,
-                                   costSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        return (report, kept ?? eval)
+        return QualityReport(iteration: trainer.iteration, epoch: max(trainer.iteration - 1, 0) / trainer.config.iterationsPerEpoch + 1,
+                             seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval),
+                             live: live.map(metrics), kept: kept.map(metrics), keep: truncation?.keep,
+                             keepNeighbours: truncation?.local?.neighbours, keepPower: (truncation?.local?.power).map(Double.init),
+                             arithmetic: precision.rawValue,
+                             costSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
     /// Records a measurement; true when it is the best so far (by precision, then modes, then TV).
-    func record(_ report: QualityReport, score: QualityScore) -> Bool {
+    func add(_ report: QualityReport) -> Bool {
         history.append(report)
-        if let best, !score.isBetter(than: best) { return false }
-        best = score
-        bestIteration = report.iteration
-        return true
+        return record.add(report)
     }
 
     /// A warning when the last measurement lost modes sharply (a quarter of them or more against

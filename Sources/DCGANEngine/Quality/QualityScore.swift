@@ -16,13 +16,6 @@ public struct QualityScore: Sendable, Equatable {
     public var modeCounts: [Int]
 
     public static let modeCount = 16
-
-    /// Better-than, for `best.safetensors`: precision first, then modes, then lower TV.
-    public func isBetter(than other: QualityScore) -> Bool {
-        if precision != other.precision { return precision > other.precision }
-        if modesCovered != other.modesCovered { return modesCovered > other.modesCovered }
-        return totalVariation < other.totalVariation
-    }
 }
 
 /// Scores generated faces against the data set's prototypes (see `QualityScore`).

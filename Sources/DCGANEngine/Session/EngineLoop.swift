@@ -59,9 +59,17 @@ final class EngineLoop {
             preview = try PreviewSampler(trainer: trainer, count: options.previewCount, truncation: config.samplingTruncation,
                                          random: previewRandom)
             if options.qualityEvery != 0 {
-                quality = try QualityMonitor(trainer: trainer, samples: options.qualitySamples, seed: config.seed,
-                                             precision: options.qualityArithmetic.resolved(), scoresLive: options.qualityScoresLive,
-                                             truncation: config.samplingTruncation)
+                // A resumed run goes on from its checkpoint's record: its time to quality, and its best
+                // where best.safetensors is that best's (the checkpoint's own run directory).
+                var keepsBest = false
+                if case let .resume(file, _) = source {
+                    keepsBest = RunDirectory.holds(checkpoint: file.path, directory: options.runDirectory)
+                }
+                let monitor = try QualityMonitor(trainer: trainer, samples: options.qualitySamples, seed: config.seed,
+                                                 precision: options.qualityArithmetic.resolved(), scoresLive: options.qualityScoresLive,
+                                                 truncation: config.samplingTruncation, continuing: trainer.qualityRecord, keepsBest: keepsBest)
+                trainer.qualityRecord = monitor.record
+                quality = monitor
             }
         } catch {
             emit(.error("cannot start training: \(error)"))
@@ -77,6 +85,9 @@ final class EngineLoop {
         if case let .resume(file, _) = source {
             let history = RunDirectory.stepHistory(besideCheckpoint: file.path, through: trainer.iteration)
             if !history.isEmpty { emit(.history(history)) }
+        }
+        if let basis = quality?.restartedFrom {
+            emit(.warning("the checkpoint's best and time to quality were measured another way (\(basis)): this run keeps its own"))
         }
         emit(.stateChanged(.running))
         emit(.learningRatesChanged(generator: trainer.optimizerG.effectiveLearningRate, discriminator: trainer.optimizerD.effectiveLearningRate))
@@ -167,17 +178,18 @@ final class EngineLoop {
     /// mode collapse, and stops the run when `--early-stop` patience has run out.
     private func measureQuality() {
         guard let quality else { return }
-        let measured: (report: QualityReport, sampled: QualityScore)
-        do { measured = try quality.measure(trainer, seconds: trainer.trainingSeconds) } catch {
+        let report: QualityReport
+        do { report = try quality.measure(trainer, seconds: trainer.trainingSeconds) } catch {
             emit(.warning("quality not measured: \(error)"))
             return
         }
-        qualityCadence.record(cost: measured.report.costSeconds)
-        emit(.quality(measured.report))
+        qualityCadence.record(cost: report.costSeconds)
+        emit(.quality(report))
         if let runDirectory {
-            do { try runDirectory.log(line: measured.report.jsonLine) } catch { emit(.warning("metrics not written: \(error)")) }
+            do { try runDirectory.log(line: report.jsonLine) } catch { emit(.warning("metrics not written: \(error)")) }
         }
-        let isBest = quality.record(measured.report, score: measured.sampled)
+        let isBest = quality.add(report)
+        trainer.qualityRecord = quality.record
         if isBest, options.bestBy == .quality { save("best") { try $0.saveBest(self.trainer) } }
         if let warning = quality.collapseWarning() { emit(.warning(warning)) }
         if let patience = options.earlyStopPatience, trainer.iteration - quality.bestIteration >= patience * config.iterationsPerEpoch {
@@ -288,6 +300,6 @@ final class EngineLoop {
         return RunSummary(iterations: iterations, epochs: epochs, seconds: sessionSeconds,
                           imagesPerSecond: sessionSeconds > 0 ? Double(imagesSeen) / sessionSeconds : 0,
                           lastDLoss: last?.dLoss ?? .nan, lastGLoss: last?.gLoss ?? .nan,
-                          state: state == .running ? .finished : state)
+                          state: state == .running ? .finished : state, firstClean: trainer?.qualityRecord?.firstClean)
     }
 }

@@ -43,8 +43,7 @@ final class RunDirectory {
     /// resumed into more than once logs a step again after the checkpoint it resumed: the later
     /// line is the one that led to the checkpoint.
     static func stepHistory(besideCheckpoint checkpointPath: String, through iteration: Int) -> [StepMetrics] {
-        let directory = (checkpointPath as NSString).deletingLastPathComponent
-        let metricsPath = (directory.isEmpty ? "." : directory) + "/metrics.jsonl"
+        let metricsPath = folder(of: checkpointPath) + "/metrics.jsonl"
         guard let data = FileManager.default.contents(atPath: metricsPath) else { return [] }
         var latest: [Int: StepMetrics] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("{\"epoch\"") {
@@ -52,6 +51,18 @@ final class RunDirectory {
             latest[step.iteration] = step
         }
         return latest.values.sorted { $0.iteration < $1.iteration }
+    }
+
+    /// True when the checkpoint at `checkpointPath` lies in the directory at `path` (symbolic links
+    /// and relative paths resolved): a run resumed into its own run directory.
+    static func holds(checkpoint checkpointPath: String, directory path: String) -> Bool {
+        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        return resolved(folder(of: checkpointPath)) == resolved(path)
+    }
+
+    private static func folder(of checkpointPath: String) -> String {
+        let folder = (checkpointPath as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
     }
 
     func log(_ step: StepMetrics) throws { try log(line: step.jsonLine) }

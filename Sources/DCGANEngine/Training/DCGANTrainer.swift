@@ -33,6 +33,9 @@ public final class DCGANTrainer {
     /// carries them): the training time that time to quality counts, without measurements,
     /// previews or saves.
     public internal(set) var trainingSeconds = 0.0
+    /// What the run's quality measurements have found (kept by the session's quality monitor):
+    /// checkpoints carry it for a resumed run; training never reads it.
+    public internal(set) var qualityRecord: QualityRecord?
     /// Lookahead's slow weights, when the recipe has lookahead.
     let slowWeights: SlowWeights?
     /// The R1 penalty on D, when the recipe has one.
