@@ -23,6 +23,8 @@ The recipe options mirror `dcgan-smiles train`'s (see the README's "Recipe"):
   --logits          the loss from D's logits (BCEWithLogits, D without its final Sigmoid);
   --lr-decay-start S --lr-decay-steps N --lr-floor F
                     both rates fall along half a cosine from step S over N steps to F times themselves;
+  --lr-g-late-factor F --lr-g-late-start S
+                    G's rate times F from step S (counted from 0) on, D's unchanged;
   --r1 G            the R1 gradient penalty on D at the real images, G/2 * mean |grad_x D(x)|^2
                     (on logits with --logits), added to D's loss (autograd's double backward);
   --r1-every K      lazy R1: K times the penalty at every K-th step only (steps 0, K, 2K, ...);
@@ -76,6 +78,8 @@ def main():
     parser.add_argument("--lr-decay-start", type=int, default=0)
     parser.add_argument("--lr-decay-steps", type=int, default=0)
     parser.add_argument("--lr-floor", type=float, default=0.1)
+    parser.add_argument("--lr-g-late-factor", type=float, default=1.0)
+    parser.add_argument("--lr-g-late-start", type=int, default=1400)
     parser.add_argument("--r1", type=float, default=0.0)
     parser.add_argument("--r1-every", type=int, default=1)
     parser.add_argument("--r1-late", type=float, default=0.0)
@@ -126,7 +130,8 @@ def main():
             real, n = data[batch], len(batch)
             start = time.perf_counter()
             factor = rate_factor(step)
-            for opt, rate in ((opt_d, args.lr_d), (opt_g, args.lr_g)):
+            late = args.lr_g_late_factor if step >= args.lr_g_late_start else 1.0  # as LateGeneratorRate.factor(after: step)
+            for opt, rate in ((opt_d, args.lr_d), (opt_g, args.lr_g * late)):
                 opt.param_groups[0]["lr"] = rate * factor
             opt_d.zero_grad()
             penalised = args.r1 > 0 and step % args.r1_every == 0
