@@ -67,7 +67,7 @@ struct RecipeOptions: ParsableArguments {
     var lrDecaySteps: Int?
     @Option(help: "The rates' final fraction after the decay, in (0, 1] (default: the recipe's, else 0.1).")
     var lrFloor: Float?
-    @Option(help: "G's learning rate times this after --lr-g-late-start steps, e.g. 0.5: a slower G once its faces have held (default: the recipe's; 1: none).")
+    @Option(help: "G's learning rate times this after --lr-g-late-start steps, e.g. 0.5: a slower G once its faces have held (default: the recipe's; tuned: 0.5, seed: none; 1: none).")
     var lrGLateFactor: Float?
     @Option(help: "Completed steps after which --lr-g-late-factor applies (default: the recipe's, else 1400).")
     var lrGLateStart: Int?

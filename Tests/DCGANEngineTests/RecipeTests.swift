@@ -15,6 +15,7 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(tuned.gradientPenaltyInterval, 4)
         XCTAssertEqual(tuned.gradientPenaltyLate, LateGradientPenalty(start: 1000, weight: 10))
         XCTAssertEqual(tuned.gradientPenaltyLater, LateGradientPenalty(start: 1500, weight: 30))
+        XCTAssertEqual(tuned.generatorRateLate, LateGeneratorRate(start: 1400, factor: 0.5))
         XCTAssertEqual(tuned.batchSize, 128)
         XCTAssertEqual(tuned.samplingTruncation, JacobianTruncation(keep: 0.5, local: .init(neighbours: 16, power: 0.25)))
         tuned.batchSize = 64
@@ -24,6 +25,7 @@ final class RecipeTests: XCTestCase {
         tuned.gradientPenalty = nil
         tuned.gradientPenaltyInterval = nil
         tuned.gradientPenaltyLate = nil
+        tuned.generatorRateLate = nil
         tuned.gradientPenaltyLater = nil
         tuned.learningRateG = 2e-4
         tuned.learningRateD = 2e-4
@@ -32,7 +34,7 @@ final class RecipeTests: XCTestCase {
 
     func testDescriptionsNameTheRecipeAndWhatDiffersFromTheSeed() {
         XCTAssertEqual(Recipe.describe(TrainingConfig()), "seed")
-        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: batch 128, lr 0.0004, R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500 (lazy: ×4 every 4 steps), "
+        XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: batch 128, lr 0.0004, G's lr ×0.5 after step 1400, R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500 (lazy: ×4 every 4 steps), "
                        + "BCE from D's logits, moving average of G (decay 0.995) samples, "
                        + "Jacobian truncation keeping 0.50 of the candidates by steepness against their 16 nearest (power 0.25)")
         var custom = Recipe.tuned.config
@@ -42,7 +44,7 @@ final class RecipeTests: XCTestCase {
         custom.learningRateD = 2e-4
         custom.learningRateDecay = LearningRateDecay(start: 700, steps: 800, floor: 0.1)
         XCTAssertNil(Recipe.matching(custom))
-        XCTAssertEqual(Recipe.describe(custom), "custom: batch 128, lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, "
+        XCTAssertEqual(Recipe.describe(custom), "custom: batch 128, lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, G's lr ×0.5 after step 1400, "
                        + "R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500 (lazy: ×4 every 4 steps), BCE from D's logits, moving average of G (decay 0.995) samples, "
                        + "Jacobian truncation keeping 0.50 of the candidates by steepness against their 16 nearest (power 0.25)")
         var penalised = Recipe.tuned.config
@@ -51,7 +53,7 @@ final class RecipeTests: XCTestCase {
         penalised.beta1 = 0
         penalised.beta2 = 0.99
         XCTAssertNil(Recipe.matching(penalised))
-        XCTAssertEqual(Recipe.describe(penalised), "custom: batch 128, lr 0.0004, R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500, BCE from D's logits, "
+        XCTAssertEqual(Recipe.describe(penalised), "custom: batch 128, lr 0.0004, G's lr ×0.5 after step 1400, R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500, BCE from D's logits, "
                        + "moving average of G (decay 0.995) samples, Adam β (0.0, 0.99), "
                        + "Jacobian truncation keeping 0.50 of the candidates by steepness against their 16 nearest (power 0.25)")
         var sampled = Recipe.seed.config

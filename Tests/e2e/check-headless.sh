@@ -40,8 +40,8 @@ PY
 "$bin" train --headless --iterations 3 --seed 1 --feature-maps 8 --threads 1 --run-dir "$work/a" | sed -n 1,3p | cut -d, -f3-4 >"$work/a.txt"
 "$bin" train --headless --iterations 3 --seed 1 --feature-maps 8 --threads 1 --run-dir "$work/b" | sed -n 1,3p | cut -d, -f3-4 >"$work/b.txt"
 cmp -s "$work/a.txt" "$work/b.txt" || { echo "same seed, different losses"; exit 1; }
-# G's rate halves after --lr-g-late-start steps, D's stays.
-"$bin" train --headless --iterations 4 --feature-maps 8 --threads 1 --lr-g-late-factor 0.5 --lr-g-late-start 2 --run-dir "$work/late-g" \
+# G's rate halves after --lr-g-late-start steps, D's stays (the tuned recipe's factor, 0.5).
+"$bin" train --headless --iterations 4 --feature-maps 8 --threads 1 --lr-g-late-start 2 --run-dir "$work/late-g" \
   | sed -n 1,4p | grep -o '"lr_g":[^,]*,"lr_d":[^,]*' >"$work/late-g.txt"
 printf '"lr_g":0.0004,"lr_d":0.0004\n%.0s' 1 2 >"$work/late-g-want.txt"
 printf '"lr_g":0.0002,"lr_d":0.0004\n%.0s' 1 2 >>"$work/late-g-want.txt"
@@ -59,7 +59,7 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
             "--recipe seed --r1-late-start 5" "--r1-late=-1" "--r1-late nan" "--recipe seed --r1-late 10" "--r1-late 10 --r1-late-start=-1" \
             "--recipe seed --r1-later-start 2000" "--r1-later 0 --r1-later-start 2000" "--r1-later 30 --r1-later-start 900" "--r1-late-start 1600" "--r1-later=-1" \
             "--r1-late 0 --r1-later 30" "--recipe seed --r1-later 30" \
-            "--lr-g-late-start 1400" "--lr-g-late-factor 0" "--lr-g-late-factor nan" "--lr-g-late-factor 0.5 --lr-g-late-start=-1" \
+            "--recipe seed --lr-g-late-start 1400" "--lr-g-late-factor 1 --lr-g-late-start 1400" "--lr-g-late-factor 0" "--lr-g-late-factor nan" "--lr-g-late-factor 0.5 --lr-g-late-start=-1" \
             "--jacobian-truncation 0" "--jacobian-truncation 2" "--jacobian-truncation 1 --jacobian-truncation-neighbours 16" \
             "--recipe seed --jacobian-truncation-neighbours 16" "--jacobian-truncation 0.5 --jacobian-truncation-power nan" \
             "--recipe seed --jacobian-truncation-power 0.5" "--jacobian-truncation 0.5 --jacobian-truncation-power 0.5"; do
