@@ -66,6 +66,10 @@ final class CheckpointTests: XCTestCase {
         try Checkpoint.save(trainer, to: path)
         XCTAssertEqual(try CheckpointFile(path: path).qualityRecord?.firstClean, nil)
         XCTAssertEqual(try CheckpointFile(path: path).qualityRecord?.best?.score, blurred)
+        // A broken G's NaN mean RMSE does not fail the save, and reads back as NaN.
+        trainer.qualityRecord?.best?.score.meanRMSE = .nan
+        try Checkpoint.save(trainer, to: path)
+        XCTAssertEqual(try CheckpointFile(path: path).qualityRecord?.best?.score.meanRMSE.isNaN, true)
     }
 
     /// R1 changed on resume takes effect from the next penalised step of the run's own count:

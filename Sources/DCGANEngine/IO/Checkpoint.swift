@@ -59,7 +59,7 @@ public enum Checkpoint {
         ]
         if let penalty = trainer.gradientPenalty { writer.metadata["r1_last"] = String(penalty.lastValue) }
         if let record = trainer.qualityRecord {
-            writer.metadata["quality_record"] = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+            writer.metadata["quality_record"] = try QualityRecord.encoded(record)
         }
         return try writer.serialized()
     }
@@ -164,7 +164,7 @@ public struct CheckpointFile: Sendable {
             trainingSeconds = nil
         }
         if let json = tensors.metadata["quality_record"] {
-            do { qualityRecord = try JSONDecoder().decode(QualityRecord.self, from: Data(json.utf8)) } catch {
+            do { qualityRecord = try QualityRecord.decoded(json) } catch {
                 throw fail("__metadata__ quality_record is not a valid quality record")
             }
         } else {

@@ -1,3 +1,4 @@
+import Foundation
 import TrainerProtocol
 
 /// What a run's quality measurements have found so far: its best score (`best.safetensors`, early
@@ -11,6 +12,20 @@ public struct QualityRecord: Sendable, Equatable, Codable {
     /// The best measurement by `QualityMetrics.isBetter` (in the run directory that keeps it).
     public var best: QualityMark?
     public var firstClean: QualityMark?
+
+    /// As checkpoints write and read it; a non-finite number (a NaN mean RMSE of a broken G) is
+    /// written as a string rather than failing the save.
+    static func encoded(_ record: QualityRecord) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(record), as: UTF8.self)
+    }
+
+    static func decoded(_ json: String) throws -> QualityRecord {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(QualityRecord.self, from: Data(json.utf8))
+    }
 
     public init(basis: String, best: QualityMark? = nil, firstClean: QualityMark? = nil) {
         self.basis = basis
