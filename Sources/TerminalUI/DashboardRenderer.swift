@@ -4,7 +4,7 @@ public enum DashboardRenderer {
     public static func render(_ state: UIState, now: Double, width: Int, height: Int,
                               capabilities: DisplayCapabilities) -> ScreenBuffer {
         var buffer = ScreenBuffer(width: width, height: height)
-        guard let layout = DashboardLayout(width: width, height: height) else {
+        guard let layout = DashboardLayout(width: width, height: height, showsQuality: state.showsQuality) else {
             TooSmallScreen(quitPromptOpen: state.overlay == .quitPrompt).draw(into: &buffer, capabilities: capabilities)
             if !capabilities.unicode { buffer.replaceNonASCII() }
             return buffer
@@ -12,6 +12,9 @@ public enum DashboardRenderer {
         HeaderWidget(state: state, now: now).draw(in: layout.header, into: &buffer, capabilities: capabilities)
         lossChart(state).draw(in: layout.lossChart, into: &buffer, capabilities: capabilities)
         probabilityChart(state).draw(in: layout.probabilityChart, into: &buffer, capabilities: capabilities)
+        if let rect = layout.qualityChart {
+            qualityChart(state).draw(in: rect, into: &buffer, capabilities: capabilities)
+        }
         SamplePreviewWidget(state: state).draw(in: layout.preview, into: &buffer, capabilities: capabilities)
         MachinePanelWidget(snapshot: state.system).draw(in: layout.machine, into: &buffer, capabilities: capabilities)
         ControlsWidget(state: state, now: now).draw(in: layout.controls, into: &buffer, capabilities: capabilities)
@@ -50,5 +53,26 @@ public enum DashboardRenderer {
                             asciiMark: "z", latest: state.dFake.smoothed),
                   ],
                   logScale: false, fixedRange: 0...1, note: nil)
+    }
+
+    /// What sampling draws, as measured: precision and TV over the steps, the modes covered, and
+    /// the step of the run's first clean faces.
+    static func qualityChart(_ state: UIState) -> LineChart {
+        let latest = (state.latestQuality ?? state.replayedQuality)?.sampled
+        var notes: [String] = []
+        if let latest { notes.append("\(latest.modesCovered)/\(latest.modes)") }
+        if let clean = state.firstClean {
+            notes.append("clean at \(Format.count(clean.iteration))")
+        } else if latest != nil {
+            notes.append("not clean")
+        }
+        return LineChart(title: "Quality",
+                         series: [
+                             .init(name: "precision", raw: SeriesHistory(), smooth: state.qualityPrecision, color: .brightBlue,
+                                   asciiMark: "p", latest: latest.map { Float($0.precision) }),
+                             .init(name: "TV", raw: SeriesHistory(), smooth: state.qualityTV, color: .brightRed,
+                                   asciiMark: "t", latest: latest.map { Float($0.totalVariation) }),
+                         ],
+                         logScale: false, fixedRange: 0...1, note: notes.isEmpty ? nil : notes.joined(separator: " · "))
     }
 }

@@ -52,7 +52,8 @@ struct LineChart {
         // Resample every trace to at most one value per dot column.
         let raws = series.map { $0.raw.resampled(to: samples).map(transform) }
         let smooths = series.map { $0.smooth.resampled(to: samples).map(transform) }
-        guard let range = yRange(raws + smooths) else {
+        // Nothing to draw yet (a fixed range would otherwise show an empty plot).
+        guard (raws + smooths).contains(where: { !$0.isEmpty }), let range = yRange(raws + smooths) else {
             buffer.put("waiting for data", in: plot.inset(dx: 1, dy: plot.height / 2), style: .fg(.gray))
             return
         }

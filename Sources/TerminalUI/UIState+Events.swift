@@ -75,8 +75,19 @@ extension UIState {
             // Saving before quitting failed: quit anyway, the message stays in the exit line.
             if quitFlow == .savingBeforeStop { return sendStop() }
 
+        case .qualityHistory(let reports):
+            for report in reports {
+                appendToQualityChart(report)
+                if firstClean == nil, report.sampled.isClean {
+                    firstClean = QualityMark(iteration: report.iteration, seconds: report.seconds, score: report.sampled)
+                }
+            }
+            replayedQuality = reports.last ?? replayedQuality
+
         case .quality(let report):
             latestQuality = report
+            appendToQualityChart(report)
+            firstClean = report.firstClean
 
         case .finished(let summary):
             self.summary = summary
@@ -105,6 +116,19 @@ extension UIState {
         dLoss.append(metrics.dLoss, step: metrics.iteration)
         dReal.append(metrics.dX, step: metrics.iteration)
         dFake.append(metrics.dGZ, step: metrics.iteration)
+    }
+
+    /// Holds the measurement's score over the steps since the last one the chart covers (from the
+    /// charts' first step for the first measurement); a measurement at or before it is skipped.
+    private mutating func appendToQualityChart(_ report: QualityReport) {
+        let from = qualityThrough ?? ((gLoss.raw.firstStep ?? report.iteration) - 1)
+        guard report.iteration > from else { return }
+        let quality = report.sampled
+        for step in (from + 1)...report.iteration {
+            qualityPrecision.append(Float(quality.precision), step: step)
+            qualityTV.append(Float(quality.totalVariation), step: step)
+        }
+        qualityThrough = report.iteration
     }
 
     mutating func sendStop() -> [UIAction] {

@@ -46,6 +46,19 @@ public struct UIState: Sendable {
     public internal(set) var dFake = SmoothedSeries()
     public var logScale: Bool
 
+    // MARK: Quality
+    /// The sampled faces' precision and TV, one value a step so that the chart lines up with the
+    /// loss charts: each measurement stands for the steps since the one before it.
+    public internal(set) var qualityPrecision = SeriesHistory()
+    public internal(set) var qualityTV = SeriesHistory()
+    /// The last measurement replayed from a resumed run's history.
+    public internal(set) var replayedQuality: QualityReport?
+    /// The last step the quality series cover.
+    var qualityThrough: Int?
+    /// The run's first clean measurement (from before a resume too): the engine's, once a
+    /// measurement has come; until then the first clean one replayed from the run's history.
+    public internal(set) var firstClean: QualityMark?
+
     // MARK: Learning rates
     public internal(set) var learningRateG: Float?
     public internal(set) var learningRateD: Float?
@@ -145,6 +158,9 @@ public struct UIState: Sendable {
         let stepsLeft = max(0, info.totalIterations - iteration)
         return Double(stepsLeft) * Double(info.batchSize) / rate
     }
+
+    /// Whether the dashboard has a quality chart: the run measures quality, or measured it.
+    public var showsQuality: Bool { runInfo?.measuresQuality == true || !qualityPrecision.isEmpty }
 
     /// The batch the preview shows now.
     public var previewBatch: ImageBatch? {

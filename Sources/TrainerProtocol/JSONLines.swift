@@ -47,5 +47,29 @@ extension QualityReport {
     }
 }
 
+extension QualityReport {
+    /// Reads a quality line back (nil for any other line). The line does not say how many modes
+    /// the data set has, so the reader does. A null (non-finite) number reads as NaN.
+    public init?(jsonLine line: Substring, modes: Int) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let body = object["quality"] as? [String: Any],
+              let iteration = body["iteration"] as? Int, let train = Self.metrics(body["train"], modes: modes),
+              let eval = Self.metrics(body["eval"], modes: modes) else { return nil }
+        func number(_ key: String) -> Double? { (body[key] as? NSNumber)?.doubleValue }
+        self.init(iteration: iteration, epoch: body["epoch"] as? Int ?? 0, seconds: number("seconds") ?? .nan,
+                  samples: body["samples"] as? Int ?? 0, train: train, eval: eval,
+                  live: Self.metrics(body["live"], modes: modes), kept: Self.metrics(body["kept"], modes: modes),
+                  keep: number("keep"), keepNeighbours: body["neighbours"] as? Int, keepPower: number("power"),
+                  arithmetic: body["arithmetic"] as? String ?? "f32", costSeconds: number("cost_seconds") ?? .nan)
+    }
+
+    private static func metrics(_ value: Any?, modes: Int) -> QualityMetrics? {
+        guard let object = value as? [String: Any], let covered = object["modes"] as? Int else { return nil }
+        func number(_ key: String) -> Double { (object[key] as? NSNumber)?.doubleValue ?? .nan }
+        return QualityMetrics(precision: number("precision"), modesCovered: covered, modes: modes,
+                              totalVariation: number("tv"), meanRMSE: number("rmse"))
+    }
+}
+
 private func json(_ value: Float) -> String { value.isFinite ? "\(value)" : "null" }
 private func json(_ value: Double) -> String { value.isFinite ? String(format: "%.3f", value) : "null" }

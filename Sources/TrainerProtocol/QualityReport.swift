@@ -71,10 +71,14 @@ public struct QualityReport: Sendable, Equatable {
     public var arithmetic: String
     /// Wall time this measurement took (both modes, scoring included).
     public var costSeconds: Double
+    /// The run's first clean measurement up to this one (this one, an earlier one, or one from
+    /// before a resume), as the engine's record holds it; nil when none, and in a replayed report.
+    public var firstClean: QualityMark?
 
     public init(iteration: Int, epoch: Int, seconds: Double, samples: Int, train: QualityMetrics, eval: QualityMetrics,
                 live: QualityMetrics? = nil, kept: QualityMetrics? = nil, keep: Double? = nil,
-                keepNeighbours: Int? = nil, keepPower: Double? = nil, arithmetic: String = "f32", costSeconds: Double = 0) {
+                keepNeighbours: Int? = nil, keepPower: Double? = nil, arithmetic: String = "f32", costSeconds: Double = 0,
+                firstClean: QualityMark? = nil) {
         self.iteration = iteration
         self.epoch = epoch
         self.seconds = seconds
@@ -88,6 +92,7 @@ public struct QualityReport: Sendable, Equatable {
         self.keepPower = keepPower
         self.arithmetic = arithmetic
         self.costSeconds = costSeconds
+        self.firstClean = firstClean
     }
 
     /// The score of what sampling draws: the kept faces with Jacobian truncation, else eval mode.

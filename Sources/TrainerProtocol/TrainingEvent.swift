@@ -34,10 +34,12 @@ public struct RunInfo: Sendable, Equatable {
     public var threads: Int
     public var seed: UInt64
     public var runDirectory: String
+    /// The run measures the quality of its faces (`.quality` events will come).
+    public var measuresQuality: Bool
 
     public init(epochs: Int, iterationsPerEpoch: Int, totalIterations: Int, startIteration: Int,
                 batchSize: Int, latentSize: Int, featureMaps: Int, threads: Int, seed: UInt64,
-                runDirectory: String) {
+                runDirectory: String, measuresQuality: Bool = false) {
         self.epochs = epochs
         self.iterationsPerEpoch = iterationsPerEpoch
         self.totalIterations = totalIterations
@@ -48,6 +50,7 @@ public struct RunInfo: Sendable, Equatable {
         self.threads = threads
         self.seed = seed
         self.runDirectory = runDirectory
+        self.measuresQuality = measuresQuality
     }
 }
 
@@ -143,6 +146,9 @@ public enum TrainingEvent: Sendable, Equatable {
     /// A resumed run's earlier steps (from the checkpoint's `metrics.jsonl`, oldest first), sent
     /// once before its first step so that charts continue where they stopped.
     case history([StepMetrics])
+    /// A resumed run's earlier quality measurements (from the same `metrics.jsonl`), oldest first,
+    /// sent after `history`.
+    case qualityHistory([QualityReport])
     case step(StepMetrics)
     case epochEnded(epoch: Int, iteration: Int)
     /// A preview batch: generated from the fixed preview noise, or real training images.

@@ -55,6 +55,19 @@ final class TrainingSessionTests: XCTestCase {
         return nil
     }
 
+    private func waitForFinish(_ recorder: Recorder) {
+        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+    }
+
+    /// Starts the session and waits until it has finished; the recorder holds all its events.
+    @discardableResult
+    private func runToEnd(_ session: TrainingSession) -> Recorder {
+        let recorder = Recorder(session.events)
+        session.start()
+        waitForFinish(recorder)
+        return recorder
+    }
+
     func testPauseStopsStepsAndResumeContinues() throws {
         let session = try session()
         let recorder = Recorder(session.events)
@@ -69,7 +82,7 @@ final class TrainingSessionTests: XCTestCase {
         session.send(.resume)
         _ = waitFor(recorder, "steps after resume") { _ in recorder.steps.count > pausedAt + 2 }
         session.send(.stop)
-        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        waitForFinish(recorder)
         XCTAssertTrue(session.waitUntilEnded(timeout: 10))
     }
 
@@ -125,7 +138,7 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertNoThrow(try CheckpointFile(path: path))
         session.send(.requestSamples(.real))
         _ = waitFor(recorder, "real samples") { if case let .samples(batch, _) = $0 { return batch.source == .real } else { return false } }
-        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        waitForFinish(recorder)
         XCTAssertEqual(recorder.steps.map(\.iteration), Array(1...10))
         // Previews every 3 steps plus the first one.
         let generated = recorder.all.filter { if case let .samples(batch, _) = $0 { return batch.source == .generated } else { return false } }
@@ -148,9 +161,7 @@ final class TrainingSessionTests: XCTestCase {
         options.previewCount = 2
         options.runDirectory = directory
         let session = try TrainingSession(source: .fresh(config), options: options)
-        let recorder = Recorder(session.events)
-        session.start()
-        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let recorder = runToEnd(session)
         XCTAssertTrue(recorder.all.contains { if case let .warning(text) = $0 { return text.contains("last checkpoint not saved") } else { return false } })
         XCTAssertEqual(recorder.steps.count, 6, "training went on")
     }
@@ -174,9 +185,7 @@ final class TrainingSessionTests: XCTestCase {
     /// read back from metrics.jsonl exactly as they were sent.
     func testResumeSendsTheCheckpointsHistoryFirst() throws {
         let first = try session(iterations: 4)
-        let firstRecorder = Recorder(first.events)
-        first.start()
-        _ = waitFor(firstRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let firstRecorder = runToEnd(first)
         let logged = firstRecorder.steps
         XCTAssertEqual(logged.count, 4)
 
@@ -185,9 +194,7 @@ final class TrainingSessionTests: XCTestCase {
         options.runDirectory = directory + "/resumed"
         let file = try CheckpointFile(path: directory + "/last.safetensors")
         let resumed = try TrainingSession(source: .resume(file, ResumeChanges(iterations: 5)), options: options)
-        let recorder = Recorder(resumed.events)
-        resumed.start()
-        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let recorder = runToEnd(resumed)
         let events = recorder.all
         guard let index = events.firstIndex(where: { if case .history = $0 { return true } else { return false } }),
               case let .history(history) = events[index] else { return XCTFail("no history event") }
@@ -239,9 +246,7 @@ final class TrainingSessionTests: XCTestCase {
 
     func testQualityEventsAtTheConfiguredCadence() throws {
         let session = try tinySession(iterations: 6) { $0.qualityEvery = 3 }
-        let recorder = Recorder(session.events)
-        session.start()
-        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let recorder = runToEnd(session)
         XCTAssertEqual(qualityReports(recorder).map(\.iteration), [3, 6])
         XCTAssertEqual(qualityReports(recorder).first?.samples, 8)
         let lines = try String(contentsOfFile: "\(directory!)/metrics.jsonl", encoding: .utf8).split(separator: "\n")
@@ -249,17 +254,13 @@ final class TrainingSessionTests: XCTestCase {
 
         // Default cadence: every epoch (2 steps), here without the time budget.
         let byEpoch = try tinySession(iterations: 6) { $0.qualityBudget = nil }
-        let epochRecorder = Recorder(byEpoch.events)
-        byEpoch.start()
-        _ = waitFor(epochRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let epochRecorder = runToEnd(byEpoch)
         XCTAssertEqual(qualityReports(epochRecorder).map(\.iteration), [2, 4, 6])
         XCTAssertEqual(qualityReports(epochRecorder).map(\.epoch), [1, 2, 3])
 
         // With a budget no measurement fits in, only the first epoch end measures.
         let noBudget = try tinySession(iterations: 6) { $0.qualityBudget = 0 }
-        let noBudgetRecorder = Recorder(noBudget.events)
-        noBudget.start()
-        _ = waitFor(noBudgetRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let noBudgetRecorder = runToEnd(noBudget)
         XCTAssertEqual(qualityReports(noBudgetRecorder).map(\.iteration), [2])
     }
 
@@ -291,9 +292,7 @@ final class TrainingSessionTests: XCTestCase {
             $0.qualityEvery = 2
             $0.previewEvery = 2
         }
-        let recorder = Recorder(session.events)
-        session.start()
-        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let recorder = runToEnd(session)
         let previews = recorder.all.compactMap { event -> ImageBatch? in
             if case let .samples(batch, _) = event, batch.source == .generated { return batch } else { return nil }
         }
@@ -315,9 +314,7 @@ final class TrainingSessionTests: XCTestCase {
         options.runDirectory = runDirectory
         configure(&options)
         let session = try TrainingSession(source: .resume(file, ResumeChanges(iterations: iterations)), options: options)
-        let recorder = Recorder(session.events)
-        session.start()
-        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let recorder = runToEnd(session)
         return recorder.all
     }
 
@@ -329,9 +326,7 @@ final class TrainingSessionTests: XCTestCase {
     /// and this session's); its summary's seconds are this session's, what its images/s divide.
     func testAResumedRunsQualitySecondsCountTheStepsBeforeIt() throws {
         let first = try tinySession(iterations: 4) { $0.qualityEvery = 0 }
-        let firstRecorder = Recorder(first.events)
-        first.start()
-        _ = waitFor(firstRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        runToEnd(first)
         let file = try CheckpointFile(path: directory + "/last.safetensors")
         let before = try XCTUnwrap(file.trainingSeconds)
         XCTAssertGreaterThan(before, 0)
@@ -352,9 +347,7 @@ final class TrainingSessionTests: XCTestCase {
     /// from it; resumed elsewhere it starts a best of that directory's.
     func testAResumedRunKeepsItsBestInItsOwnDirectory() throws {
         let first = try tinySession(iterations: 4) { $0.qualityEvery = 2 }
-        let firstRecorder = Recorder(first.events)
-        first.start()
-        _ = waitFor(firstRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let firstRecorder = runToEnd(first)
         XCTAssertEqual(qualityReports(firstRecorder).map(\.iteration), [2, 4])
         XCTAssertEqual(try CheckpointFile(path: directory + "/best.safetensors").iteration, 2)
         let file = try CheckpointFile(path: directory + "/last.safetensors")
@@ -374,13 +367,63 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertTrue(stopped.contains(.warning("early stop: no quality improvement in 1 epoch (best at step 2)")))
     }
 
+    /// A run that measures quality says so when it starts; resumed, it sends the measurements its
+    /// checkpoint's run logged (after the steps, before its own first step), as they were logged.
+    func testAResumedRunSendsItsQualityHistory() throws {
+        let first = runToEnd(try tinySession(iterations: 4) { $0.qualityEvery = 2 })
+        XCTAssertTrue(first.all.contains { if case let .started(info) = $0 { return info.measuresQuality } else { return false } })
+        let logged = qualityReports(first)
+        XCTAssertEqual(logged.map(\.iteration), [2, 4])
+
+        let events = try resumedRun(try CheckpointFile(path: directory + "/last.safetensors"), iterations: 6, into: directory + "/resumed")
+        func index(_ matches: (TrainingEvent) -> Bool) -> Int { events.firstIndex(where: matches) ?? -1 }
+        let historyAt = index { if case .history = $0 { return true } else { return false } }
+        let qualityAt = index { if case .qualityHistory = $0 { return true } else { return false } }
+        let firstStepAt = index { if case .step = $0 { return true } else { return false } }
+        XCTAssertTrue(historyAt >= 0 && historyAt < qualityAt && qualityAt < firstStepAt, "\(historyAt), \(qualityAt), \(firstStepAt)")
+        guard case let .qualityHistory(replayed) = events[max(qualityAt, 0)] else { return XCTFail("no quality history") }
+        XCTAssertEqual(replayed.map(\.iteration), [2, 4])
+        for (read, sent) in zip(replayed, logged) {
+            XCTAssertEqual(read.eval.precision, sent.eval.precision, accuracy: 5e-4) // the log keeps three decimals
+            XCTAssertEqual(read.eval.totalVariation, sent.eval.totalVariation, accuracy: 5e-4)
+            XCTAssertEqual(read.eval.modesCovered, sent.eval.modesCovered)
+            XCTAssertEqual(read.sampled.modes, 16)
+            XCTAssertEqual(read.samples, 8)
+        }
+
+        let unmeasured = try resumedRun(try CheckpointFile(path: directory + "/last.safetensors"), iterations: 6,
+                                        into: directory + "/unmeasured") { $0.qualityEvery = 0 }
+        XCTAssertFalse(unmeasured.contains { if case .qualityHistory = $0 { return true } else { return false } })
+        XCTAssertTrue(unmeasured.contains { if case let .started(info) = $0 { return !info.measuresQuality } else { return false } })
+    }
+
+    /// Quality lines read back with every field they carry (a null as NaN); a repeated step's later
+    /// line wins; other lines, and measurements past the checkpoint, are left out.
+    func testQualityHistoryReadsTheLoggedLines() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        func report(_ iteration: Int, _ precision: Double, tv: Double = 0.25) -> QualityReport {
+            let metrics = QualityMetrics(precision: precision, modesCovered: 12, modes: 16, totalVariation: tv, meanRMSE: 0.05)
+            return QualityReport(iteration: iteration, epoch: iteration / 2, seconds: Double(iteration), samples: 256, train: metrics,
+                                 eval: metrics, kept: metrics, keep: 0.5, keepNeighbours: 16, keepPower: 0.25, arithmetic: "bf16",
+                                 costSeconds: 0.125)
+        }
+        let step = StepMetrics(epoch: 1, iteration: 3, dLoss: 1, gLoss: 1, dX: 0.5, dGZ: 0.5, lrG: 2e-4, lrD: 2e-4, imagesPerSecond: 10)
+        let lines = [report(2, 0.5).jsonLine, step.jsonLine, report(4, 0.625).jsonLine, "{\"quality\":{\"iteration\":5}}",
+                     report(4, 0.75, tv: .nan).jsonLine, "{\"quality\":{\"itera", report(8, 0.875).jsonLine]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: directory + "/metrics.jsonl", atomically: true, encoding: .utf8)
+        let history = RunDirectory.qualityHistory(besideCheckpoint: directory + "/last.safetensors", through: 7)
+        XCTAssertEqual(history.map(\.iteration), [2, 4])
+        XCTAssertEqual(history.first, report(2, 0.5))
+        XCTAssertEqual(history.last?.kept?.precision, 0.75)
+        XCTAssertEqual(history.last?.kept?.totalVariation.isNaN, true)
+        XCTAssertEqual(RunDirectory.qualityHistory(besideCheckpoint: directory + "/nowhere/last.safetensors", through: 7), [])
+    }
+
     /// A resumed run's time to quality is the run's first clean measurement, even from before the
     /// resume, when it measures the same way; measured another way it starts a record of its own.
     func testAResumedRunsTimeToQualityMayPredateTheResume() throws {
         let first = try tinySession(iterations: 4) { $0.qualityEvery = 0 }
-        let firstRecorder = Recorder(first.events)
-        first.start()
-        _ = waitFor(firstRecorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        runToEnd(first)
         // A tiny generator never draws clean faces: the record of a run that once did, written in.
         let trainer = try DCGANTrainer(resuming: CheckpointFile(path: directory + "/last.safetensors"))
         let clean = QualityMark(iteration: 3, seconds: 0.5, score: QualityMetrics(precision: 0.95, modesCovered: 16, modes: 16, totalVariation: 0.1))
@@ -391,11 +434,14 @@ final class TrainingSessionTests: XCTestCase {
 
         let resumed = try resumedRun(file, iterations: 6, into: directory + "/same")
         XCTAssertEqual(summary(resumed)?.firstClean, clean)
+        XCTAssertEqual(resumed.compactMap { if case let .quality(report) = $0 { return report.firstClean } else { return nil } },
+                       [clean], "the measurement tells the dashboard the run's first clean faces")
         XCTAssertEqual(try CheckpointFile(path: directory + "/same/last.safetensors").qualityRecord?.firstClean, clean)
         XCTAssertFalse(resumed.contains { if case .warning = $0 { return true } else { return false } })
 
         let other = try resumedRun(file, iterations: 6, into: directory + "/other") { $0.qualitySamples = 16 }
         XCTAssertNil(summary(other)?.firstClean)
+        XCTAssertTrue(other.contains { if case let .quality(report) = $0 { return report.firstClean == nil } else { return false } })
         XCTAssertTrue(other.contains(.warning("the checkpoint's best and time to quality were measured another way (\(basis)): this run keeps its own")))
         XCTAssertNotEqual(try CheckpointFile(path: directory + "/other/last.safetensors").qualityRecord?.basis, basis)
     }
@@ -408,9 +454,7 @@ final class TrainingSessionTests: XCTestCase {
                 $0.qualityScoresLive = live
                 $0.qualityArithmetic = .f32
             }
-            let recorder = Recorder(session.events)
-            session.start()
-            _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+            let recorder = runToEnd(session)
             let reports = qualityReports(recorder)
             XCTAssertEqual(reports.map(\.iteration), [2])
             XCTAssertEqual(reports.map { $0.live != nil }, [live])
@@ -425,9 +469,7 @@ final class TrainingSessionTests: XCTestCase {
             $0.earlyStopPatience = 1
             $0.qualityBudget = nil // a measurement at every epoch end, however long it takes
         }
-        let recorder = Recorder(session.events)
-        session.start()
-        _ = waitFor(recorder, "finished") { if case .finished = $0 { return true } else { return false } }
+        let recorder = runToEnd(session)
         XCTAssertEqual(recorder.steps.count, 4)
         XCTAssertTrue(recorder.all.contains { if case let .warning(text) = $0 { return text.hasPrefix("early stop") } else { return false } })
         XCTAssertTrue(recorder.all.contains(.stateChanged(.finished)))

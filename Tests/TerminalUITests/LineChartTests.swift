@@ -74,6 +74,12 @@ final class LineChartTests: XCTestCase {
         var buffer = ScreenBuffer(width: 40, height: 6)
         chart.draw(in: buffer.bounds, into: &buffer, capabilities: .full)
         XCTAssertTrue(buffer.contains(text: "waiting for data"))
+
+        var fixed = chart
+        fixed.fixedRange = 0...1 // a fixed range is no data
+        buffer = ScreenBuffer(width: 40, height: 6)
+        fixed.draw(in: buffer.bounds, into: &buffer, capabilities: .full)
+        XCTAssertTrue(buffer.contains(text: "waiting for data"))
     }
 
     func testSeriesHistoryStaysBoundedAndResamples() {

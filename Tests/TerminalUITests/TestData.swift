@@ -21,6 +21,15 @@ enum TestData {
         return state
     }
 
+    /// A quality measurement at `iteration` whose sampled faces (eval mode) score `precision`,
+    /// `modes` of 16 and `tv`.
+    static func quality(_ iteration: Int, precision: Double, modes: Int = 16, tv: Double = 0.1,
+                        firstClean: QualityMark? = nil) -> QualityReport {
+        let metrics = QualityMetrics(precision: precision, modesCovered: modes, modes: 16, totalVariation: tv)
+        return QualityReport(iteration: iteration, epoch: 1, seconds: Double(iteration), samples: 256, train: metrics,
+                             eval: metrics, firstClean: firstClean)
+    }
+
     /// A batch of `count` images, each a single flat colour (values in [-1, 1]).
     static func flatBatch(count: Int, size: Int, rgb: (Float, Float, Float), source: ImageBatch.Source = .generated)
         -> ImageBatch {

@@ -179,6 +179,49 @@ final class UIStateTests: XCTestCase {
         XCTAssertTrue(state.log.contains { $0.text.contains("steps 1–3") })
     }
 
+    /// Each measurement holds its score over the steps since the one before, so the quality chart
+    /// lines up with the loss charts; the run's first clean faces are the engine's word.
+    func testQualityMeasurementsFillTheChartStepByStep() {
+        var state = UIState()
+        var info = TestData.info
+        info.measuresQuality = true
+        _ = state.apply(.started(info), now: 0)
+        XCTAssertTrue(state.showsQuality, "the chart is there before the first measurement")
+        for i in 1...4 { _ = state.apply(.step(TestData.step(i)), now: 0) }
+        _ = state.apply(.quality(TestData.quality(2, precision: 0.5, modes: 12, tv: 0.4)), now: 0)
+        let clean = QualityMark(iteration: 4, seconds: 4, score: TestData.quality(4, precision: 0.95).sampled)
+        _ = state.apply(.quality(TestData.quality(4, precision: 0.95, firstClean: clean)), now: 0)
+        _ = state.apply(.quality(TestData.quality(4, precision: 0.25)), now: 0) // the same step again: not charted
+        XCTAssertEqual(state.qualityPrecision.values, [0.5, 0.5, 0.95, 0.95])
+        XCTAssertEqual(state.qualityTV.values, [0.4, 0.4, 0.1, 0.1])
+        XCTAssertEqual(state.qualityPrecision.firstStep, state.gLoss.raw.firstStep)
+        XCTAssertNil(state.firstClean, "the last measurement's record had no clean faces")
+        _ = state.apply(.quality(TestData.quality(6, precision: 0.9, firstClean: clean)), now: 0)
+        XCTAssertEqual(state.firstClean, clean)
+        XCTAssertEqual(state.qualityPrecision.values.count, 6)
+        XCTAssertFalse(TestData.running(steps: 2).showsQuality)
+    }
+
+    /// A resumed run's earlier measurements fill the chart from the charts' first step; its first
+    /// clean one stands until the engine's first measurement says otherwise.
+    func testQualityHistoryFillsTheChartFromTheChartsStart() {
+        var state = UIState()
+        var info = TestData.info
+        info.startIteration = 4
+        info.measuresQuality = true
+        _ = state.apply(.started(info), now: 0)
+        _ = state.apply(.history((1...4).map { TestData.step($0) }), now: 0)
+        _ = state.apply(.qualityHistory([TestData.quality(2, precision: 0.92), TestData.quality(4, precision: 0.8, modes: 15)]), now: 0)
+        XCTAssertEqual(state.qualityPrecision.values, [0.92, 0.92, 0.8, 0.8])
+        XCTAssertEqual(state.firstClean?.iteration, 2)
+        XCTAssertNil(state.latestQuality, "the previews' score is the run's own")
+        XCTAssertEqual(state.replayedQuality?.iteration, 4)
+        _ = state.apply(.step(TestData.step(5)), now: 0)
+        _ = state.apply(.quality(TestData.quality(5, precision: 0.95)), now: 0)
+        XCTAssertNil(state.firstClean, "measured another way, the engine's record starts afresh")
+        XCTAssertEqual(state.qualityPrecision.values.last, 0.95)
+    }
+
     func testLogIsBounded() {
         var state = TestData.running(steps: 1)
         for i in 0..<500 { _ = state.apply(.warning("w\(i)"), now: 0) }

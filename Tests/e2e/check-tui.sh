@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The interactive trainer, driven as a person would in tmux at 100×35 and at 80×24: first samples,
-# space pauses (PAUSED, the step counter stops), s writes a checkpoint, + changes the rate shown,
+# The interactive trainer, driven as a person would in tmux at 100×35 and at 80×24: the quality
+# chart, first samples, space pauses (PAUSED, the step counter stops), s writes a checkpoint, + changes the rate shown,
 # resizes (including below the minimum) survive, q asks to save and y saves and quits with exit 0,
 # and the terminal is restored. Also: piped stdout is refused with a hint to use --headless.
 set -euo pipefail
@@ -30,6 +30,7 @@ for size in 100x35 80x24; do
   tm new-session -d -s e2e -x "$width" -y "$height" \
     "TERM=xterm-256color LANG=C.UTF-8 '$bin' train --latent-size 16 --feature-maps 8 --threads 1 --preview-every 2 --run-dir '$run'; echo \$? >'$work/exit'; sleep 600"
   wait_for 'RUNNING' 30
+  wait_for '─ Quality ─' 30                      # the quality chart, under the two others
   wait_for 'Samples ─ step [1-9]' 120            # the first refreshed preview
   tm send-keys -t e2e ' '
   wait_for 'PAUSED' 30

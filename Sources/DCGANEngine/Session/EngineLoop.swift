@@ -81,10 +81,12 @@ final class EngineLoop {
                               totalIterations: config.totalIterations, startIteration: trainer.iteration,
                               batchSize: config.batchSize, latentSize: config.model.latentSize,
                               featureMaps: config.model.featureMaps, threads: DNNLContext.maxThreads,
-                              seed: config.seed, runDirectory: options.runDirectory)))
+                              seed: config.seed, runDirectory: options.runDirectory, measuresQuality: quality != nil)))
         if case let .resume(file, _) = source {
             let history = RunDirectory.stepHistory(besideCheckpoint: file.path, through: trainer.iteration)
             if !history.isEmpty { emit(.history(history)) }
+            let qualityHistory = quality == nil ? [] : RunDirectory.qualityHistory(besideCheckpoint: file.path, through: trainer.iteration)
+            if !qualityHistory.isEmpty { emit(.qualityHistory(qualityHistory)) }
         }
         if let basis = quality?.restartedFrom {
             emit(.warning("the checkpoint's best and time to quality were measured another way (\(basis)): this run keeps its own"))
@@ -178,18 +180,19 @@ final class EngineLoop {
     /// mode collapse, and stops the run when `--early-stop` patience has run out.
     private func measureQuality() {
         guard let quality else { return }
-        let report: QualityReport
+        var report: QualityReport
         do { report = try quality.measure(trainer, seconds: trainer.trainingSeconds) } catch {
             emit(.warning("quality not measured: \(error)"))
             return
         }
         qualityCadence.record(cost: report.costSeconds)
+        let isBest = quality.add(report)
+        trainer.qualityRecord = quality.record
+        report.firstClean = quality.record.firstClean
         emit(.quality(report))
         if let runDirectory {
             do { try runDirectory.log(line: report.jsonLine) } catch { emit(.warning("metrics not written: \(error)")) }
         }
-        let isBest = quality.add(report)
-        trainer.qualityRecord = quality.record
         if isBest, options.bestBy == .quality { save("best") { try $0.saveBest(self.trainer) } }
         if let warning = quality.collapseWarning() { emit(.warning(warning)) }
         if let patience = options.earlyStopPatience, trainer.iteration - quality.bestIteration >= patience * config.iterationsPerEpoch {

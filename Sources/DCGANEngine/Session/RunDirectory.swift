@@ -43,14 +43,30 @@ final class RunDirectory {
     /// resumed into more than once logs a step again after the checkpoint it resumed: the later
     /// line is the one that led to the checkpoint.
     static func stepHistory(besideCheckpoint checkpointPath: String, through iteration: Int) -> [StepMetrics] {
+        loggedLines(besideCheckpoint: checkpointPath, through: iteration, prefix: "{\"epoch\"") {
+            StepMetrics(jsonLine: $0)
+        } iteration: { $0.iteration }
+    }
+
+    /// The quality measurements up to `iteration` logged beside the checkpoint, as `stepHistory`.
+    static func qualityHistory(besideCheckpoint checkpointPath: String, through iteration: Int) -> [QualityReport] {
+        loggedLines(besideCheckpoint: checkpointPath, through: iteration, prefix: "{\"quality\"") {
+            QualityReport(jsonLine: $0, modes: QualityScore.modeCount)
+        } iteration: { $0.iteration }
+    }
+
+    /// The lines of the checkpoint's `metrics.jsonl` that start with `prefix` and that `read`
+    /// understands, up to `iteration`, the last one logged for each step, in step order.
+    private static func loggedLines<Line>(besideCheckpoint checkpointPath: String, through iteration: Int, prefix: String,
+                                          read: (Substring) -> Line?, iteration step: (Line) -> Int) -> [Line] {
         let metricsPath = folder(of: checkpointPath) + "/metrics.jsonl"
         guard let data = FileManager.default.contents(atPath: metricsPath) else { return [] }
-        var latest: [Int: StepMetrics] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix("{\"epoch\"") {
-            guard let step = StepMetrics(jsonLine: line), step.iteration <= iteration else { continue }
-            latest[step.iteration] = step
+        var latest: [Int: Line] = [:]
+        for text in String(decoding: data, as: UTF8.self).split(separator: "\n") where text.hasPrefix(prefix) {
+            guard let line = read(text), step(line) <= iteration else { continue }
+            latest[step(line)] = line
         }
-        return latest.values.sorted { $0.iteration < $1.iteration }
+        return latest.keys.sorted().compactMap { latest[$0] }
     }
 
     /// True when the checkpoint at `checkpointPath` lies in the directory at `path` (symbolic links
