@@ -73,6 +73,6 @@ public enum DashboardRenderer {
                              .init(name: "TV", raw: SeriesHistory(), smooth: state.qualityTV, color: .brightRed,
                                    asciiMark: "t", latest: latest.map { Float($0.totalVariation) }),
                          ],
-                         logScale: false, fixedRange: 0...1, note: notes.isEmpty ? nil : notes.joined(separator: " · "))
+                         logScale: false, fixedRange: 0...1, note: notes.isEmpty ? nil : notes.joined(separator: ", "))
     }
 }

@@ -72,16 +72,18 @@ final class LayoutTests: XCTestCase {
         _ = state.apply(.quality(TestData.quality(40, precision: 0.95, modes: 16, tv: 0.12, firstClean: clean)), now: 0)
         buffer = DashboardRenderer.render(state, now: 1, width: 100, height: 35, capabilities: .full)
         let title = buffer.text(row: (1..<35).first { buffer.text(row: $0).contains("Quality") } ?? 0)
-        for part in ["precision 0.95", "TV 0.12", "16/16 · clean at 40"] {
+        for part in ["precision 0.95", "TV 0.12", "16/16, clean at 40"] {
             XCTAssertTrue(title.contains(part), "\(part) in \(title)")
         }
         XCTAssertFalse(buffer.contains(text: "waiting for data"))
+        let ascii = DashboardRenderer.render(state, now: 1, width: 100, height: 35, capabilities: .asciiMonochrome)
+        XCTAssertTrue(ascii.contains(text: "- Quality - precision 0.95 - TV 0.12 - 16/16, clean at 40 -"), ascii.text)
 
         let notYet = QualityReport(iteration: 40, epoch: 1, seconds: 40, samples: 256, train: clean.score,
                                    eval: TestData.quality(40, precision: 0.6, modes: 14).sampled)
         _ = state.apply(.quality(notYet), now: 0)
         buffer = DashboardRenderer.render(state, now: 1, width: 100, height: 35, capabilities: .full)
-        XCTAssertTrue(buffer.contains(text: "14/16 · not clean"))
+        XCTAssertTrue(buffer.contains(text: "14/16, not clean"))
 
         let unmeasured = TestData.running(steps: 40)
         XCTAssertFalse(DashboardRenderer.render(unmeasured, now: 1, width: 100, height: 35, capabilities: .full).contains(text: "Quality"))
