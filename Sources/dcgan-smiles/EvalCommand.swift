@@ -39,6 +39,8 @@ struct Eval: ParsableCommand {
         try statistics.apply(to: generator, seed: seed)
         let scorer = QualityScorer(), precision = arithmetic.resolved()
         if precision == .bf16, !Precision.bf16IsAvailable { throw CommandFailure("--arithmetic bf16: \(BF16UnavailableError())") }
+        /// The TV that chance alone gives a score's good samples, to read its TV against.
+        func chanceTV(_ score: QualityScore) -> Double { scorer.chanceTotalVariation(good: score.modeCounts.reduce(0, +)) }
         let evalMode = scorer.score(try generator.forward(noise, training: false, precision: precision).toArray(), count: samples)
         // As the checkpoint's run samples, unless the flags say otherwise. The candidates: the scored
         // noise, then more of the same stream (as `sample --seed` draws them).
@@ -47,8 +49,8 @@ struct Eval: ParsableCommand {
         let trainMode = scorer.score(try generator.forward(noise, training: true, precision: precision).toArray(), count: samples)
         if json {
             func object(_ s: QualityScore) -> String {
-                String(format: "{\"precision\":%.4f,\"modes\":%d,\"tv\":%.4f,\"rmse\":%.4f}", s.precision, s.modesCovered,
-                       s.totalVariation, s.meanRMSE)
+                String(format: "{\"precision\":%.4f,\"modes\":%d,\"tv\":%.4f,\"tv_chance\":%.4f,\"rmse\":%.4f}", s.precision,
+                       s.modesCovered, s.totalVariation, chanceTV(s), s.meanRMSE)
             }
             print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(statistics.recomputeStatistics ? "recomputed" : "checkpoint")\",\"arithmetic\":\"\(precision.rawValue)\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))"
                   + (kept.map { ",\"kept\":\(object($0)),\"keep\":\(sampler!.keep)" } ?? "")
@@ -64,10 +66,12 @@ struct Eval: ParsableCommand {
             lines.append((String(format: "kept  (%.2f of %d, eval) ", truncation.keep, truncation.candidates(for: samples)), kept))
         }
         for (mode, score) in lines {
-            print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f", mode, score.precision, score.modesCovered, score.totalVariation))
+            print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f (%.3f by chance)", mode, score.precision, score.modesCovered,
+                         score.totalVariation, chanceTV(score)))
         }
         if let local = sampler?.local {
             print("kept: by steepness against the median of the \(local.neighbours) nearest candidates, to the power \(local.power)")
         }
+        print("by chance: the mean TV of as many good faces drawn at the data set's own frequencies")
     }
 }

@@ -67,6 +67,27 @@ final class QualityScoreTests: XCTestCase {
         }
     }
 
+    /// The TV chance alone gives good samples drawn at the data's frequencies: exact for one and
+    /// two samples, the normal approximation's Σ √(p(1−p)/(2πn)) for many, and falling with n.
+    func testChanceTotalVariation() {
+        let p = scorer.modeProbabilities
+        XCTAssertEqual(p.reduce(0, +), 1, accuracy: 1e-12)
+        XCTAssertEqual(scorer.chanceTotalVariation(good: 0), 1)
+        // One sample: its mode is off by 1 − p, every other by p; so E[TV] = Σ p(1 − p).
+        XCTAssertEqual(scorer.chanceTotalVariation(good: 1), p.reduce(0) { $0 + $1 * (1 - $1) }, accuracy: 1e-12)
+        // Two: X = 0, 1, 2 with |X − 2p| = 2p, |1 − 2p|, 2 − 2p.
+        let two = p.reduce(0.0) { sum, p in
+            sum + (1 - p) * (1 - p) * 2 * p + 2 * p * (1 - p) * abs(1 - 2 * p) + p * p * (2 - 2 * p)
+        }
+        XCTAssertEqual(scorer.chanceTotalVariation(good: 2), 0.5 * two / 2, accuracy: 1e-12)
+        let many = 20_000
+        let normal = p.reduce(0) { $0 + ($1 * (1 - $1) / (2 * Double.pi * Double(many))).squareRoot() }
+        XCTAssertEqual(scorer.chanceTotalVariation(good: many), normal, accuracy: 0.01 * normal)
+        let floors = [10, 100, 920, 4096].map { scorer.chanceTotalVariation(good: $0) }
+        XCTAssertEqual(floors, floors.sorted(by: >))
+        XCTAssertEqual(floors[2], 0.047, accuracy: 0.001, "the README's floor for 920 good faces")
+    }
+
     func testOrderingPrefersPrecisionThenModesThenTV() {
         let a = QualityMetrics(precision: 0.9, modesCovered: 10, modes: 16, totalVariation: 0.5)
         let b = QualityMetrics(precision: 0.8, modesCovered: 16, modes: 16, totalVariation: 0.1)

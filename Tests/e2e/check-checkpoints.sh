@@ -182,6 +182,9 @@ if os.path.exists(sys.argv[3]):
 assert kept["statistics"] == "checkpoint" and recomputed["statistics"] == "recomputed", (kept, recomputed)
 assert kept["train"] == recomputed["train"], "the batch-statistics score uses the same noise either way"
 assert kept["eval"]["rmse"] != recomputed["eval"]["rmse"], (kept["eval"], recomputed["eval"])
+for mode in ("eval", "train"):  # the TV chance alone gives as many good faces: 1 for none
+    good = round(kept[mode]["precision"] * kept["samples"])
+    assert (kept[mode]["tv_chance"] == 1) if good == 0 else (0 < kept[mode]["tv_chance"] < 1), kept[mode]
 PY
 "$bin" sample --checkpoint "$good" --noise "$work/z.safetensors" --recompute-statistics --out "$work/r.safetensors" >/dev/null
 ! cmp -s "$work/a.safetensors" "$work/r.safetensors" || { echo "sample --recompute-statistics: the checkpoint's statistics were used"; exit 1; }
@@ -211,7 +214,7 @@ where = [min(range(12), key=lambda j: max(abs(a - b) for a, b in zip(k, plain[j]
 assert all(max(abs(a - b) for a, b in zip(k, plain[j])) < 1e-5 for k, j in zip(kept, where)), "a kept face is none of the candidates"
 assert where == sorted(set(where)), where
 plain_eval, truncated = (json.load(open(path)) for path in sys.argv[3:5])
-assert "kept" not in plain_eval and truncated["keep"] == 0.5 and set(truncated["kept"]) == {"precision", "modes", "tv", "rmse"}, truncated
+assert "kept" not in plain_eval and truncated["keep"] == 0.5 and set(truncated["kept"]) == {"precision", "modes", "tv", "tv_chance", "rmse"}, truncated
 assert truncated["eval"] == plain_eval["eval"] and truncated["train"] == plain_eval["train"], (plain_eval, truncated)
 assert "neighbours" not in truncated, truncated
 header, local = read(sys.argv[5])

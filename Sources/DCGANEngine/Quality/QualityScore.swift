@@ -1,3 +1,5 @@
+import Foundation
+
 /// How good a batch of generated faces is, measured against the 16 prototypes of the smiley data
 /// set (4 colours × glasses × hat): every sample is assigned to its nearest prototype by mean
 /// squared error and counts as *good* when its RMSE to it is below `QualityScorer.threshold`.
@@ -78,5 +80,23 @@ public struct QualityScorer: Sendable {
 
     public func score(_ pixels: [Float], count: Int) -> QualityScore {
         pixels.withUnsafeBufferPointer { score($0, count: count) }
+    }
+
+    /// The TV distance that chance alone gives `good` faces drawn at the data set's own frequencies,
+    /// on average: the floor a measured TV on that many good samples can be compared with (a
+    /// perfect sampler's 920 good faces: about 0.05). 1 for none, as the score's TV.
+    /// Each mode's count is binomial, so E[TV] = ½ Σ E|X − n·p| / n, summed exactly.
+    public func chanceTotalVariation(good n: Int) -> Double {
+        guard n > 0 else { return 1 }
+        let logFactorials = (0...n).reduce(into: [Double]()) { table, k in table.append(k == 0 ? 0 : table[k - 1] + log(Double(k))) }
+        var deviation = 0.0
+        for p in modeProbabilities {
+            let mean = Double(n) * p, logP = log(p), logQ = log(1 - p)
+            for k in 0...n {
+                let logMass = logFactorials[n] - logFactorials[k] - logFactorials[n - k] + Double(k) * logP + Double(n - k) * logQ
+                deviation += exp(logMass) * abs(Double(k) - mean)
+            }
+        }
+        return 0.5 * deviation / Double(n)
     }
 }
