@@ -39,7 +39,7 @@ struct Eval: ParsableCommand {
         try statistics.apply(to: generator, seed: seed)
         let scorer = QualityScorer(), precision = arithmetic.resolved()
         if precision == .bf16, !Precision.bf16IsAvailable { throw CommandFailure("--arithmetic bf16: \(BF16UnavailableError())") }
-        /// The TV that chance alone gives a score's good samples, to read its TV against.
+        // The TV that chance alone gives a score's good samples, to read its TV against.
         func chanceTV(_ score: QualityScore) -> Double { scorer.chanceTotalVariation(good: score.modeCounts.reduce(0, +)) }
         let evalMode = scorer.score(try generator.forward(noise, training: false, precision: precision).toArray(), count: samples)
         // As the checkpoint's run samples, unless the flags say otherwise. The candidates: the scored
