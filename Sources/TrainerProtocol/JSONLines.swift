@@ -42,7 +42,9 @@ extension QualityReport {
             + "\"samples\":\(samples),\"train\":\(metrics(train)),\"eval\":\(metrics(eval)),"
             + (live.map { "\"live\":\(metrics($0))," } ?? "")
             + (kept.map { "\"kept\":\(metrics($0)),\"keep\":\(json(keep ?? 1))," } ?? "")
-            + (keepNeighbours.map { "\"neighbours\":\($0),\"power\":\(json(keepPower ?? 1))," } ?? "") + "\"arithmetic\":\"\(arithmetic)\","
+            + (keepNeighbours.map { "\"neighbours\":\($0),\"power\":\(json(keepPower ?? 1))," } ?? "")
+            + (keepDensity.map { "\"density\":\($0)," } ?? "") + (keepClusters.map { "\"clusters\":\($0)," } ?? "")
+            + "\"arithmetic\":\"\(arithmetic)\","
             + "\"cost_seconds\":\(json(costSeconds))}}"
     }
 }
@@ -60,6 +62,7 @@ extension QualityReport {
                   samples: body["samples"] as? Int ?? 0, train: train, eval: eval,
                   live: Self.metrics(body["live"], modes: modes), kept: Self.metrics(body["kept"], modes: modes),
                   keep: number("keep"), keepNeighbours: body["neighbours"] as? Int, keepPower: number("power"),
+                  keepDensity: body["density"] as? Int, keepClusters: body["clusters"] as? Int,
                   arithmetic: body["arithmetic"] as? String ?? "f32", costSeconds: number("cost_seconds") ?? .nan)
     }
 

@@ -67,6 +67,10 @@ public struct QualityReport: Sendable, Equatable {
     /// power of their median steepness (the engine's JacobianTruncation.Local).
     public var keepNeighbours: Int?
     public var keepPower: Double?
+    /// When truncation ranks by density: the neighbour whose distance measures it.
+    public var keepDensity: Int?
+    /// When the kept faces are shared among clusters of the training images: how many were asked.
+    public var keepClusters: Int?
     /// The arithmetic of the scoring passes ("f32" or "bf16").
     public var arithmetic: String
     /// Wall time this measurement took (both modes, scoring included).
@@ -77,7 +81,8 @@ public struct QualityReport: Sendable, Equatable {
 
     public init(iteration: Int, epoch: Int, seconds: Double, samples: Int, train: QualityMetrics, eval: QualityMetrics,
                 live: QualityMetrics? = nil, kept: QualityMetrics? = nil, keep: Double? = nil,
-                keepNeighbours: Int? = nil, keepPower: Double? = nil, arithmetic: String = "f32", costSeconds: Double = 0,
+                keepNeighbours: Int? = nil, keepPower: Double? = nil, keepDensity: Int? = nil, keepClusters: Int? = nil,
+                arithmetic: String = "f32", costSeconds: Double = 0,
                 firstClean: QualityMark? = nil) {
         self.iteration = iteration
         self.epoch = epoch
@@ -90,6 +95,8 @@ public struct QualityReport: Sendable, Equatable {
         self.keep = keep
         self.keepNeighbours = keepNeighbours
         self.keepPower = keepPower
+        self.keepDensity = keepDensity
+        self.keepClusters = keepClusters
         self.arithmetic = arithmetic
         self.costSeconds = costSeconds
         self.firstClean = firstClean

@@ -45,7 +45,7 @@ struct Eval: ParsableCommand {
         // As the checkpoint's run samples, unless the flags say otherwise. The candidates: the scored
         // noise, then more of the same stream (as `sample --seed` draws them).
         let sampler = try truncation.resolved(for: file)
-        let kept = try sampler.map { scorer.score(try $0.sample(generator, count: samples, seed: seed, precision: precision), count: samples) }
+        let kept = try sampler.map { scorer.score(try $0.sample(generator, count: samples, seed: seed, precision: precision, trainedBy: file.config), count: samples) }
         let trainMode = scorer.score(try generator.forward(noise, training: true, precision: precision).toArray(), count: samples)
         if json {
             func object(_ s: QualityScore) -> String {
@@ -54,7 +54,8 @@ struct Eval: ParsableCommand {
             }
             print("{\"checkpoint\":\"\(checkpoint)\",\"generator\":\"\(average ? "average" : "trained")\",\"statistics\":\"\(statistics.recomputeStatistics ? "recomputed" : "checkpoint")\",\"arithmetic\":\"\(precision.rawValue)\",\"samples\":\(samples),\"eval\":\(object(evalMode)),\"train\":\(object(trainMode))"
                   + (kept.map { ",\"kept\":\(object($0)),\"keep\":\(sampler!.keep)" } ?? "")
-                  + (sampler?.local.map { ",\"neighbours\":\($0.neighbours),\"power\":\($0.power)" } ?? "") + "}")
+                  + (sampler?.local.map { ",\"neighbours\":\($0.neighbours),\"power\":\($0.power)" } ?? "")
+                  + (sampler?.density.map { ",\"density\":\($0)" } ?? "") + (sampler?.clusters.map { ",\"clusters\":\($0)" } ?? "") + "}")
             return
         }
         print("checkpoint: \(checkpoint) (\(average ? "moving average of G" : "trained G"), \(samples) samples, seed \(seed), \(precision.rawValue), "
@@ -69,8 +70,8 @@ struct Eval: ParsableCommand {
             print(String(format: "%@  precision %.3f  modes %2d/16  TV %.3f (%.3f by chance)", mode, score.precision, score.modesCovered,
                          score.totalVariation, chanceTV(score)))
         }
-        if let local = sampler?.local {
-            print("kept: by steepness against the median of the \(local.neighbours) nearest candidates, to the power \(local.power)")
+        if let sampler, sampler.local != nil || sampler.density != nil || sampler.clusters != nil {
+            print("kept: \(sampler.summary)")
         }
         print("by chance: the mean TV of as many good faces drawn at the data set's own frequencies")
     }

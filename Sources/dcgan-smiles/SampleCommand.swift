@@ -51,7 +51,7 @@ struct Sample: ParsableCommand {
         let pixels: [Float], batch: Int
         if let sampler {
             batch = count ?? 64
-            pixels = try sampler.sample(generator, count: batch, seed: seed, training: batchStats)
+            pixels = try sampler.sample(generator, count: batch, seed: seed, training: batchStats, trainedBy: file.config)
         } else {
             let latent = try readNoise(latentSize: file.model.latentSize, generator: generator)
             let images = try generator.forward(latent, training: batchStats)
@@ -102,6 +102,8 @@ struct Sample: ParsableCommand {
                         writer.metadata["jacobian_truncation_neighbours"] = String(local.neighbours)
                         writer.metadata["jacobian_truncation_power"] = String(local.power)
                     }
+                    if let density = truncation.density { writer.metadata["jacobian_truncation_density"] = String(density) }
+                    if let clusters = truncation.clusters { writer.metadata["jacobian_truncation_clusters"] = String(clusters) }
                 }
                 try AtomicFile.write(try writer.serialized(), to: out)
                 return

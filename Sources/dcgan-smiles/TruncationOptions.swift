@@ -14,12 +14,28 @@ struct TruncationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --jacobian-truncation-neighbours: the power of that median the steepness is divided by (0: plain steepness, 1: the ratio; default: the recipe's or checkpoint's, else 1); alone, it changes the power of a recipe or checkpoint that judges by neighbours.", valueName: "P"))
     var jacobianTruncationPower: Float?
 
+    @Option(help: ArgumentHelp("With Jacobian truncation: rank the candidates by density instead of steepness, keeping those whose K-th nearest other candidate (image space) is nearest: a clean face is drawn many times over, a blend seldom the same way twice; 0: by steepness.", valueName: "K"))
+    var jacobianTruncationDensity: Int?
+
+    @Option(help: ArgumentHelp("With Jacobian truncation: share the kept faces among C clusters of the training images (k-means) as the training images are, each cluster keeping its share from its best ranked candidates, so the kept faces keep the data's frequencies; 0: off (default: the recipe's or checkpoint's).", valueName: "C"))
+    var jacobianTruncationClusters: Int?
+
     func validate() throws {
         if let keep = jacobianTruncation, !(keep > 0 && keep <= 1) {
             throw ValidationError("--jacobian-truncation must be in (0, 1], got \(keep)")
         }
         if let neighbours = jacobianTruncationNeighbours, neighbours < 0 {
             throw ValidationError("--jacobian-truncation-neighbours must be 0 or more, got \(neighbours)")
+        }
+        if let density = jacobianTruncationDensity, density < 0 {
+            throw ValidationError("--jacobian-truncation-density must be 0 or more, got \(density)")
+        }
+        if (jacobianTruncationDensity ?? 0) > 0, (jacobianTruncationNeighbours ?? 0) > 0 || jacobianTruncationPower != nil {
+            let flag = (jacobianTruncationNeighbours ?? 0) > 0 ? "neighbours" : "power"
+            throw ValidationError("--jacobian-truncation-\(flag) judges steepness; --jacobian-truncation-density ranks by density instead")
+        }
+        if let clusters = jacobianTruncationClusters, clusters < 0 {
+            throw ValidationError("--jacobian-truncation-clusters must be 0 or more, got \(clusters)")
         }
         if let power = jacobianTruncationPower, !(power >= 0 && power.isFinite) {
             throw ValidationError("--jacobian-truncation-power must be 0 or more, got \(power)")
@@ -29,31 +45,45 @@ struct TruncationOptions: ParsableArguments {
         if jacobianTruncationPower != nil, jacobianTruncationNeighbours == 0 || (jacobianTruncationNeighbours == nil && jacobianTruncation != nil) {
             throw ValidationError("--jacobian-truncation-power needs --jacobian-truncation-neighbours")
         }
-        if jacobianTruncation == 1, (jacobianTruncationNeighbours ?? 0) > 0 {
-            throw ValidationError("--jacobian-truncation-neighbours needs --jacobian-truncation below 1")
+        if jacobianTruncation == 1, let flag = refinementAsked {
+            throw ValidationError("--jacobian-truncation-\(flag) needs --jacobian-truncation below 1")
         }
     }
 
     /// Whether the flags ask for truncation (rather than leaving it to the recipe, or turning it off).
     var asksForTruncation: Bool {
-        (jacobianTruncation ?? 1) < 1 || (jacobianTruncationNeighbours ?? 0) > 0 || jacobianTruncationPower != nil
+        (jacobianTruncation ?? 1) < 1 || refinementAsked != nil
+    }
+
+    /// The first flag that refines truncation, by the end of its name ("neighbours", "power",
+    /// "density", "clusters"), when one does.
+    private var refinementAsked: String? {
+        if (jacobianTruncationNeighbours ?? 0) > 0 { return "neighbours" }
+        if jacobianTruncationPower != nil { return "power" }
+        if (jacobianTruncationDensity ?? 0) > 0 { return "density" }
+        if (jacobianTruncationClusters ?? 0) > 0 { return "clusters" }
+        return nil
     }
 
     /// The truncation to sample with: the flags over `recipe`'s (nil: none), which comes from
     /// `source` ("the recipe", "the checkpoint's run"). A share given alone replaces the recipe's
-    /// whole truncation; the neighbours flags alone refine the recipe's (keeping what is not given).
+    /// whole truncation; the other flags alone refine the recipe's (keeping what is not given).
     func resolved(over recipe: JacobianTruncation?, from source: String) throws -> JacobianTruncation? {
         guard let keep = jacobianTruncation ?? recipe?.keep, keep < 1 else {
-            let asksForNeighbours = (jacobianTruncationNeighbours ?? 0) > 0
-            if asksForNeighbours || jacobianTruncationPower != nil {
-                let flag = asksForNeighbours ? "neighbours" : "power"
+            if let flag = refinementAsked {
                 throw ValidationError("--jacobian-truncation-\(flag) needs --jacobian-truncation below 1 (\(source) samples without truncation)")
             }
             return nil
         }
         let refined = jacobianTruncation == nil ? recipe?.local : nil
+        let density = jacobianTruncationDensity.map { $0 > 0 ? $0 : nil } ?? (jacobianTruncation == nil ? recipe?.density : nil)
+        if density != nil, let flag = (jacobianTruncationNeighbours ?? 0) > 0 ? "neighbours" : jacobianTruncationPower != nil ? "power" : nil {
+            throw ValidationError("--jacobian-truncation-\(flag) judges steepness; \(source) ranks by density (--jacobian-truncation-density 0 ranks by steepness)")
+        }
         let local: JacobianTruncation.Local?
-        if let neighbours = jacobianTruncationNeighbours {
+        if density != nil {
+            local = nil
+        } else if let neighbours = jacobianTruncationNeighbours {
             local = neighbours > 0 ? JacobianTruncation.Local(neighbours: neighbours, power: jacobianTruncationPower ?? refined?.power ?? 1) : nil
         } else if let power = jacobianTruncationPower {
             guard let refined else {
@@ -63,7 +93,8 @@ struct TruncationOptions: ParsableArguments {
         } else {
             local = refined
         }
-        return JacobianTruncation(keep: keep, local: local)
+        let clusters = jacobianTruncationClusters.map { $0 > 0 ? $0 : nil } ?? (jacobianTruncation == nil ? recipe?.clusters : nil)
+        return JacobianTruncation(keep: keep, local: local, density: density, clusters: clusters)
     }
 
     /// The truncation to sample `checkpoint`'s generator with: the flags over its run's.
@@ -75,13 +106,16 @@ struct TruncationOptions: ParsableArguments {
 extension JacobianTruncation {
     /// `count` faces of `generator` kept from candidates drawn from `seed` (the first of them the
     /// latents a plain draw of the same seed gives).
+    /// With `clusters`, the kept faces are shared among those of the training data of `config`'s run
+    /// (without one, the default run's).
     func sample(_ generator: Network, count: Int, seed: UInt64, training: Bool = false,
-                precision: Precision? = nil) throws -> [Float] {
+                precision: Precision? = nil, trainedBy config: TrainingConfig?) throws -> [Float] {
         let candidates = try generator.makeInput(batch: candidates(for: count))
         var random = RandomGenerator(seed: seed)
         random.fillNormal(candidates.buffer)
         var directions = JacobianTruncation.directions(seed: seed)
+        let data = clusters.map { DataClusters(trainingDataOf: config ?? TrainingConfig(), clusters: $0) }
         return try sample(generator, candidates: candidates, samples: count, training: training,
-                          precision: precision, random: &directions)
+                          precision: precision, data: data, random: &directions)
     }
 }

@@ -196,7 +196,7 @@ final class CheckpointTests: XCTestCase {
     /// change it (training never reads it), and configurations written before it existed sample plainly.
     func testTheSamplersTruncationTravelsWithTheCheckpoint() throws {
         var config = TrainingConfig.tiny(seed: 13)
-        config.samplingTruncation = JacobianTruncation(keep: 0.5, local: .init(neighbours: 4, power: 0.5))
+        config.samplingTruncation = JacobianTruncation(keep: 0.5, density: 4, clusters: 16)
         let trainer = try DCGANTrainer(config: config)
         _ = try trainer.step()
         let path = "\(directory!)/sampler.safetensors"
@@ -214,7 +214,11 @@ final class CheckpointTests: XCTestCase {
         XCTAssertNil(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: older)).samplingTruncation)
 
         for (truncation, message) in [(#"{"keep":1.5}"#, "--jacobian-truncation must be in (0, 1], got 1.5"),
-                                      (#"{"keep":0.5,"local":{"neighbours":0,"power":1}}"#, "--jacobian-truncation-neighbours must be positive, got 0")] {
+                                      (#"{"keep":0.5,"local":{"neighbours":0,"power":1}}"#, "--jacobian-truncation-neighbours must be positive, got 0"),
+                                      (#"{"keep":0.5,"density":0}"#, "--jacobian-truncation-density must be positive, got 0"),
+                                      (#"{"keep":0.5,"density":4,"local":{"neighbours":16,"power":1}}"#,
+                                       "--jacobian-truncation-neighbours judges steepness, and --jacobian-truncation-density ranks by density"),
+                                      (#"{"keep":0.5,"clusters":-2}"#, "--jacobian-truncation-clusters must be positive, got -2")] {
             var damaged = older
             damaged["samplingTruncation"] = try JSONSerialization.jsonObject(with: Data(truncation.utf8))
             let decoded = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: damaged))

@@ -17,7 +17,7 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(tuned.gradientPenaltyLater, LateGradientPenalty(start: 1500, weight: 30))
         XCTAssertEqual(tuned.generatorRateLate, LateGeneratorRate(start: 1400, factor: 0.5))
         XCTAssertEqual(tuned.batchSize, 128)
-        XCTAssertEqual(tuned.samplingTruncation, JacobianTruncation(keep: 0.5, local: .init(neighbours: 16, power: 0.25)))
+        XCTAssertEqual(tuned.samplingTruncation, JacobianTruncation(keep: 0.5, density: 4, clusters: 16))
         tuned.batchSize = 64
         tuned.samplingTruncation = nil
         tuned.generatorAverageDecay = nil
@@ -36,7 +36,7 @@ final class RecipeTests: XCTestCase {
         XCTAssertEqual(Recipe.describe(TrainingConfig()), "seed")
         XCTAssertEqual(Recipe.describe(Recipe.tuned.config), "tuned: batch 128, lr 0.0004, G's lr ×0.5 after step 1400, R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500 (lazy: ×4 every 4 steps), "
                        + "BCE from D's logits, moving average of G (decay 0.995) samples, "
-                       + "Jacobian truncation keeping 0.50 of the candidates by steepness against their 16 nearest (power 0.25)")
+                       + "Jacobian truncation keeping 0.50 of the candidates by density (distance to their 4th nearest), shared among 16 clusters of the training images")
         var custom = Recipe.tuned.config
         custom.seed = 9
         custom.iterations = 10
@@ -46,7 +46,7 @@ final class RecipeTests: XCTestCase {
         XCTAssertNil(Recipe.matching(custom))
         XCTAssertEqual(Recipe.describe(custom), "custom: batch 128, lr G 0.0004, D 0.0002, lr decay after step 700 over 800 steps to 0.1×, G's lr ×0.5 after step 1400, "
                        + "R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500 (lazy: ×4 every 4 steps), BCE from D's logits, moving average of G (decay 0.995) samples, "
-                       + "Jacobian truncation keeping 0.50 of the candidates by steepness against their 16 nearest (power 0.25)")
+                       + "Jacobian truncation keeping 0.50 of the candidates by density (distance to their 4th nearest), shared among 16 clusters of the training images")
         var penalised = Recipe.tuned.config
         penalised.gradientPenaltyInterval = nil
         XCTAssertNil(Recipe.matching(penalised), "R1 at every step is not the tuned recipe")
@@ -55,7 +55,7 @@ final class RecipeTests: XCTestCase {
         XCTAssertNil(Recipe.matching(penalised))
         XCTAssertEqual(Recipe.describe(penalised), "custom: batch 128, lr 0.0004, G's lr ×0.5 after step 1400, R1 penalty γ 3.0, 10.0 after step 1000, 30.0 after step 1500, BCE from D's logits, "
                        + "moving average of G (decay 0.995) samples, Adam β (0.0, 0.99), "
-                       + "Jacobian truncation keeping 0.50 of the candidates by steepness against their 16 nearest (power 0.25)")
+                       + "Jacobian truncation keeping 0.50 of the candidates by density (distance to their 4th nearest), shared among 16 clusters of the training images")
         var sampled = Recipe.seed.config
         sampled.batchSize = 128
         sampled.samplingTruncation = JacobianTruncation(keep: 0.5)

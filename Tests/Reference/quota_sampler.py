@@ -1,7 +1,9 @@
 """Keeping half of a checkpoint's candidate faces by density, with and without a quota per cluster.
 
-A lead for the frequencies of the kept faces (README, "What keeps the TV above chance"), measured
-on candidates our `sample` wrote, not a sampler of the engine. For 2N candidates (`sample
+The lead for the frequencies of the kept faces (README, "What keeps the TV above chance"), measured
+on candidates our `sample` wrote. The engine's sampler grew from it (`--jacobian-truncation-density
+K --jacobian-truncation-clusters C`), with its clusters taken from the training images instead of
+the candidates (README, "Density, at the data's shares"). For 2N candidates (`sample
 --jacobian-truncation 1 --count 2N --seed S --out FILE.safetensors`: the latents truncation would
 judge for N samples of that seed), prints the score of all of them and of N kept:
   density:  the N with the nearest k-th neighbour (image space), over all candidates;

@@ -200,8 +200,14 @@ set +e; "$bin" sample --checkpoint "$good" --recompute-statistics --batch-stats 
 "$bin" sample --checkpoint "$good" --count 6 --jacobian-truncation 0.5 --jacobian-truncation-neighbours 4 \
   --jacobian-truncation-power 0.5 --out "$work/local6.safetensors" >/dev/null
 "$bin" eval --checkpoint "$good" --samples 32 --json --jacobian-truncation 0.5 --jacobian-truncation-neighbours 4 >"$work/eval-local.json"
+# … ranked by density (the 2nd nearest) and shared among the training data's 16 clusters: faces of the
+# same candidates, and the file and the JSON say how they were kept.
+"$bin" sample --checkpoint "$good" --count 6 --jacobian-truncation 0.5 --jacobian-truncation-density 2 \
+  --jacobian-truncation-clusters 16 --out "$work/shared6.safetensors" | grep -q "by density (distance to their 2nd nearest), shared among 16 clusters"
+"$bin" eval --checkpoint "$good" --samples 32 --json --jacobian-truncation 0.5 --jacobian-truncation-density 2 \
+  --jacobian-truncation-clusters 16 >"$work/eval-shared.json"
 python3 - "$work/plain12.safetensors" "$work/kept6.safetensors" "$work/eval.json" "$work/eval-kept.json" \
-  "$work/local6.safetensors" "$work/eval-local.json" <<'PY'
+  "$work/local6.safetensors" "$work/eval-local.json" "$work/shared6.safetensors" "$work/eval-shared.json" <<'PY'
 import json, struct, sys
 def read(path):
     raw = open(path, "rb").read(); n = struct.unpack("<Q", raw[:8])[0]; h = json.loads(raw[8:8 + n])
@@ -223,11 +229,22 @@ assert len(local) == 6 and meta["jacobian_truncation_neighbours"] == "4" and met
 assert all(any(max(abs(a - b) for a, b in zip(k, p)) < 1e-5 for p in plain) for k in local), "a locally kept face is none of the candidates"
 local_eval = json.load(open(sys.argv[6]))
 assert local_eval["neighbours"] == 4 and local_eval["power"] == 1 and local_eval["eval"] == plain_eval["eval"], local_eval
+header, shared = read(sys.argv[7])
+meta = header["__metadata__"]
+assert len(shared) == 6 and meta["jacobian_truncation_density"] == "2" and meta["jacobian_truncation_clusters"] == "16", meta
+assert "jacobian_truncation_neighbours" not in meta, meta
+assert all(any(max(abs(a - b) for a, b in zip(k, p)) < 1e-5 for p in plain) for k in shared), "a densely kept face is none of the candidates"
+shared_eval = json.load(open(sys.argv[8]))
+assert shared_eval["density"] == 2 and shared_eval["clusters"] == 16 and "neighbours" not in shared_eval, shared_eval
+assert shared_eval["eval"] == plain_eval["eval"] and "kept" in shared_eval, shared_eval
 PY
 for args in "--jacobian-truncation 0" "--jacobian-truncation 1.5" "--jacobian-truncation nan" \
             "--jacobian-truncation 0.5 --noise $work/z.safetensors" "--jacobian-truncation 1 --jacobian-truncation-neighbours 4" \
             "--jacobian-truncation 0.5 --jacobian-truncation-neighbours=-1" "--jacobian-truncation 0.5 --jacobian-truncation-power=-1" \
-            "--jacobian-truncation 0.5 --jacobian-truncation-power 0.5"; do
+            "--jacobian-truncation 0.5 --jacobian-truncation-power 0.5" \
+            "--jacobian-truncation 0.5 --jacobian-truncation-density 2 --jacobian-truncation-neighbours 4" \
+            "--jacobian-truncation 1 --jacobian-truncation-clusters 16" "--jacobian-truncation 0.5 --jacobian-truncation-density=-1" \
+            "--jacobian-truncation 0.5 --jacobian-truncation-clusters=-1"; do
   set +e; "$bin" sample --checkpoint "$good" $args --out "$work/f.png" 2>"$work/err"; rc=$?; set -e
   [ "$rc" -eq 2 ] && [ ! -e "$work/f.png" ] || { echo "sample $args: rc $rc"; cat "$work/err"; exit 1; }
 done
@@ -277,3 +294,25 @@ set +e; "$bin" eval --checkpoint "$work/plain-truncation/last.safetensors" --jac
 set +e; "$bin" eval --checkpoint "$plain" --jacobian-truncation-power 0.5 >"$work/out" 2>"$work/err"; rc=$?; set -e
 [ "$rc" -eq 2 ] && grep -q "power needs --jacobian-truncation below 1 (the checkpoint's run samples without truncation)" "$work/err" \
   || { echo "a power for a plainly sampling checkpoint: rc $rc"; cat "$work/err"; exit 1; }
+# A run that ranks by density at the data's shares: the flags alone refine it (density 0: by steepness,
+# clusters 0: without shares), and steepness's neighbours are refused until density is turned off.
+"$bin" train --headless --resume "$good" --iterations 7 --threads 1 --jacobian-truncation 0.5 --jacobian-truncation-density 4 \
+  --jacobian-truncation-clusters 16 --run-dir "$work/dense" >/dev/null
+dense="$work/dense/last.safetensors"
+"$bin" inspect "$dense" | grep -q "keeping 0.50 of the candidates by density (distance to their 4th nearest), shared among 16 clusters" \
+  || { echo "the dense sampler is not in the resumed run's config:"; "$bin" inspect "$dense"; exit 1; }
+"$bin" eval --checkpoint "$dense" --samples 32 --json >"$work/eval-dense.json"
+"$bin" eval --checkpoint "$dense" --samples 32 --json --jacobian-truncation-density 0 >"$work/eval-steep.json"
+"$bin" eval --checkpoint "$dense" --samples 32 --json --jacobian-truncation-clusters 0 >"$work/eval-unshared.json"
+"$bin" eval --checkpoint "$dense" --samples 32 --json --jacobian-truncation-density 0 --jacobian-truncation-neighbours 4 >"$work/eval-local4.json"
+python3 - "$work/eval-dense.json" "$work/eval-steep.json" "$work/eval-unshared.json" "$work/eval-local4.json" <<'PY'
+import json, sys
+dense, steep, unshared, local = (json.load(open(path)) for path in sys.argv[1:])
+assert (dense["keep"], dense["density"], dense["clusters"]) == (0.5, 4, 16) and "kept" in dense, dense
+assert steep["clusters"] == 16 and "density" not in steep and "neighbours" not in steep, steep
+assert unshared["density"] == 4 and "clusters" not in unshared, unshared
+assert (local["neighbours"], local["power"], local["clusters"]) == (4, 1, 16) and "density" not in local, local
+PY
+set +e; "$bin" eval --checkpoint "$dense" --jacobian-truncation-neighbours 4 >"$work/out" 2>"$work/err"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "neighbours judges steepness; the checkpoint's run ranks by density (--jacobian-truncation-density 0 ranks by steepness)" "$work/err" \
+  || { echo "neighbours over a run that ranks by density: rc $rc"; cat "$work/err"; exit 1; }

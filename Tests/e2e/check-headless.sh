@@ -31,7 +31,7 @@ for s in steps:
 (quality,) = [l["quality"] for l in lines if "quality" in l]
 assert lines.index({"quality": quality}) == 16 and quality["iteration"] == 16 and quality["epoch"] == 1, quality
 assert quality["keep"] == 0.5 and set(quality["kept"]) == {"precision", "modes", "tv", "rmse"}, quality
-assert quality["neighbours"] == 16 and quality["power"] == 0.25, quality  # the recipe judges by the 16 nearest
+assert quality["density"] == 4 and quality["clusters"] == 16 and "neighbours" not in quality, quality  # the recipe ranks by density at the data's shares
 assert summary["summary"]["iterations"] == 20 and summary["summary"]["state"] == "finished", summary
 PY
 [ ! -s "$work/err.txt" ] || { echo "stderr not empty when not a terminal:"; cat "$work/err.txt"; exit 1; }
@@ -62,7 +62,9 @@ for args in "--batch-size 0" "--lr nan" "--lr=-1" "--lr-g=-0.1" "--init foo" "--
             "--recipe seed --lr-g-late-start 1400" "--lr-g-late-factor 1 --lr-g-late-start 1400" "--lr-g-late-factor 0" "--lr-g-late-factor nan" "--lr-g-late-factor 0.5 --lr-g-late-start=-1" \
             "--jacobian-truncation 0" "--jacobian-truncation 2" "--jacobian-truncation 1 --jacobian-truncation-neighbours 16" \
             "--recipe seed --jacobian-truncation-neighbours 16" "--jacobian-truncation 0.5 --jacobian-truncation-power nan" \
-            "--recipe seed --jacobian-truncation-power 0.5" "--jacobian-truncation 0.5 --jacobian-truncation-power 0.5"; do
+            "--recipe seed --jacobian-truncation-power 0.5" "--jacobian-truncation 0.5 --jacobian-truncation-power 0.5" \
+            "--jacobian-truncation-neighbours 16" "--recipe seed --jacobian-truncation-clusters 16" \
+            "--jacobian-truncation-density 4 --jacobian-truncation-power 0.5" "--jacobian-truncation-density=-4"; do
   refused train --headless $args
 done
 

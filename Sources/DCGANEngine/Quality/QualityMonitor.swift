@@ -82,6 +82,7 @@ final class QualityMonitor {
                              seconds: seconds, samples: samples, train: metrics(train), eval: metrics(eval),
                              live: live.map(metrics), kept: kept.map(metrics), keep: truncation?.keep,
                              keepNeighbours: truncation?.local?.neighbours, keepPower: (truncation?.local?.power).map(Double.init),
+                             keepDensity: truncation?.density, keepClusters: truncation?.clusters,
                              arithmetic: precision.rawValue,
                              costSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }

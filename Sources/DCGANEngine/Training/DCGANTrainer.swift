@@ -42,6 +42,8 @@ public final class DCGANTrainer {
     let gradientPenalty: GradientPenalty?
     private let context: DNNLContext
     private var buffers: [Int: StepBuffers] = [:]
+    /// The training data's clusters by count, for truncation's quotas (computed once each).
+    private var dataClusters: [Int: DataClusters] = [:]
 
     /// Per-batch-size tensors of a step: the real batch, the noise of both steps, dL/dD(·).
     private final class StepBuffers {
@@ -228,7 +230,17 @@ public final class DCGANTrainer {
     public func generate(keeping truncation: JacobianTruncation, of noise: Tensor, samples: Int, precision: Precision? = nil,
                          random: inout RandomGenerator) throws -> [Float] {
         try generatorAverage?.settleStatistics()
-        return try truncation.sample(samplingGenerator, candidates: noise, samples: samples, precision: precision, random: &random)
+        let data = truncation.clusters.map(dataClusters(count:))
+        return try truncation.sample(samplingGenerator, candidates: noise, samples: samples, precision: precision, data: data,
+                                     random: &random)
+    }
+
+    /// The training images in `count` clusters (see `DataClusters`).
+    public func dataClusters(count: Int) -> DataClusters {
+        if let known = dataClusters[count] { return known }
+        let made = DataClusters(dataset: loader.dataset, clusters: count, seed: config.seed)
+        dataClusters[count] = made
+        return made
     }
 
     /// A noise tensor for `batch` samples, filled from `random`.
