@@ -30,8 +30,7 @@ struct TruncationOptions: ParsableArguments {
         if let density = jacobianTruncationDensity, density < 0 {
             throw ValidationError("--jacobian-truncation-density must be 0 or more, got \(density)")
         }
-        if (jacobianTruncationDensity ?? 0) > 0, (jacobianTruncationNeighbours ?? 0) > 0 || jacobianTruncationPower != nil {
-            let flag = (jacobianTruncationNeighbours ?? 0) > 0 ? "neighbours" : "power"
+        if (jacobianTruncationDensity ?? 0) > 0, let flag = steepnessRefinementAsked {
             throw ValidationError("--jacobian-truncation-\(flag) judges steepness; --jacobian-truncation-density ranks by density instead")
         }
         if let clusters = jacobianTruncationClusters, clusters < 0 {
@@ -58,11 +57,22 @@ struct TruncationOptions: ParsableArguments {
     /// The first flag that refines truncation, by the end of its name ("neighbours", "power",
     /// "density", "clusters"), when one does.
     private var refinementAsked: String? {
-        if (jacobianTruncationNeighbours ?? 0) > 0 { return "neighbours" }
-        if jacobianTruncationPower != nil { return "power" }
+        if let flag = steepnessRefinementAsked { return flag }
         if (jacobianTruncationDensity ?? 0) > 0 { return "density" }
         if (jacobianTruncationClusters ?? 0) > 0 { return "clusters" }
         return nil
+    }
+
+    /// The first flag that judges steepness against neighbours ("neighbours", "power"), when one does.
+    private var steepnessRefinementAsked: String? {
+        if (jacobianTruncationNeighbours ?? 0) > 0 { return "neighbours" }
+        return jacobianTruncationPower != nil ? "power" : nil
+    }
+
+    /// A count-valued refinement: the flag's (0: none) when given, else the recipe's unless a share
+    /// alone replaced the recipe's truncation.
+    private func refinement(_ flag: Int?, over recipe: Int?) -> Int? {
+        flag.map { $0 > 0 ? $0 : nil } ?? (jacobianTruncation == nil ? recipe : nil)
     }
 
     /// The truncation to sample with: the flags over `recipe`'s (nil: none), which comes from
@@ -76,8 +86,8 @@ struct TruncationOptions: ParsableArguments {
             return nil
         }
         let refined = jacobianTruncation == nil ? recipe?.local : nil
-        let density = jacobianTruncationDensity.map { $0 > 0 ? $0 : nil } ?? (jacobianTruncation == nil ? recipe?.density : nil)
-        if density != nil, let flag = (jacobianTruncationNeighbours ?? 0) > 0 ? "neighbours" : jacobianTruncationPower != nil ? "power" : nil {
+        let density = refinement(jacobianTruncationDensity, over: recipe?.density)
+        if density != nil, let flag = steepnessRefinementAsked {
             throw ValidationError("--jacobian-truncation-\(flag) judges steepness; \(source) ranks by density (--jacobian-truncation-density 0 ranks by steepness)")
         }
         let local: JacobianTruncation.Local?
@@ -93,7 +103,7 @@ struct TruncationOptions: ParsableArguments {
         } else {
             local = refined
         }
-        let clusters = jacobianTruncationClusters.map { $0 > 0 ? $0 : nil } ?? (jacobianTruncation == nil ? recipe?.clusters : nil)
+        let clusters = refinement(jacobianTruncationClusters, over: recipe?.clusters)
         return JacobianTruncation(keep: keep, local: local, density: density, clusters: clusters)
     }
 

@@ -130,6 +130,7 @@ final class JacobianTruncationTests: XCTestCase {
         let kept = try shared.sample(generator, candidates: candidates, samples: 6, data: data, random: &directions)
         let chosen = JacobianTruncation.steadiest(spread, clusters: data.nearest(images), quotas: [2, 4], cap: 0.75, count: 6)
         XCTAssertEqual(kept, faces(chosen))
+        XCTAssertNotEqual(chosen, JacobianTruncation.steadiest(spread, count: 6), "the shares change which are kept")
         XCTAssertEqual(data.quotas(for: 6), [2, 4])
         XCTAssertEqual(Set(data.nearest(images)), [0, 1], "both clusters have candidates")
     }

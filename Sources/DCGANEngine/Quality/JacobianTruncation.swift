@@ -220,13 +220,15 @@ public struct JacobianTruncation: Sendable, Equatable, Codable {
             criterion = local.map { Self.localSteepness(steepness, images: images, neighbours: $0.neighbours, power: $0.power) } ?? steepness
         }
         let size = images.count / noise.dims[0]
+        let chosen = if let data, clusters != nil {
+            Self.steadiest(criterion, clusters: data.nearest(images), quotas: data.quotas(for: samples),
+                           cap: Self.clusterCap(keep: keep), count: samples)
+        } else {
+            Self.steadiest(criterion, count: samples)
+        }
         var kept = [Float]()
         kept.reserveCapacity(samples * size)
-        let chosen = clusters == nil ? nil : data.map {
-            Self.steadiest(criterion, clusters: $0.nearest(images), quotas: $0.quotas(for: samples),
-                           cap: Self.clusterCap(keep: keep), count: samples)
-        }
-        for index in chosen ?? Self.steadiest(criterion, count: samples) {
+        for index in chosen {
             kept.append(contentsOf: images[(index * size)..<((index + 1) * size)])
         }
         return kept
